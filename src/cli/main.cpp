@@ -1,0 +1,58 @@
+// xnet: the command-line program. Parses arguments, runs one subcommand, and turns every
+// failure into one line on stderr: exit 1 for errors, 2 for usage errors (contract.md).
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+// LibTorch's messages carry a C++ backtrace after the first line; users get the first line.
+std::string first_line(const char* what) {
+  std::string s(what);
+  const auto end = s.find('\n');
+  return end == std::string::npos ? s : s.substr(0, end);
+}
+
+int fail(const std::string& message, int code) {
+  std::fprintf(stderr, "xnet: error: %s\n", message.c_str());
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "xnet: segments X-ray radiographs into open beam, soft tissue and bone, and finds the "
+      "collimator (XNet, arXiv:1812.00548)."};
+  app.set_version_flag("--version", std::string(XNET_VERSION));
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  using namespace xnet::cli;
+  add_check_command(app);
+  add_import_labels_command(app);
+  add_info_command(app);
+  add_synth_command(app);
+  add_train_command(app);
+  add_cv_command(app);
+  add_evaluate_command(app);
+  add_calibrate_command(app);
+  add_report_command(app);
+  add_predict_command(app);
+  add_bench_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return fail(first_line(e.what()) + " (see 'xnet --help')", 2);
+  } catch (const xnet::UsageError& e) {
+    return fail(first_line(e.what()), 2);
+  } catch (const std::exception& e) {
+    return fail(first_line(e.what()), 1);
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+// The command line's outside contract: --help everywhere, one-line errors, exit codes.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <algorithm>
+#include <string>
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  const std::string command = std::string(XNET_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+}  // namespace
+
+TEST(Cli, EveryContractCommandPrintsHelp) {
+  for (const char* command : {"check", "info", "synth", "train", "cv", "evaluate", "predict",
+                              "bench", "import-labels", "calibrate", "report"}) {
+    const Result r = run(std::string(command) + " --help");
+    EXPECT_EQ(r.status, 0) << command;
+    EXPECT_NE(r.output.find(command), std::string::npos) << r.output;
+  }
+}
+
+TEST(Cli, UsageErrorIsOneLineWithExitTwo) {
+  const Result r = run("predict --no-such-option");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output.rfind("xnet: error: ", 0), 0u) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(Cli, UnknownCommandIsUsageError) {
+  EXPECT_EQ(run("frobnicate").status, 2);
+  EXPECT_EQ(run("").status, 2);
+}
