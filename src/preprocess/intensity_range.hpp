@@ -1,0 +1,23 @@
+#pragma once
+// Robust intensity statistics shared by polarity detection and normalisation.
+#include <opencv2/core.hpp>
+
+namespace xnet {
+
+struct IntensityRange {
+  double low = 0.0;
+  double high = 0.0;
+  double span() const { return high - low; }
+};
+
+// The low_pct and high_pct percentiles (0..100) of a CV_32FC1 image over the pixels where
+// `valid` (CV_8UC1, optional) is nonzero. A regular subsample of at most max_samples pixels is
+// used, so a 1500x1500 image costs a fraction of a millisecond instead of a full sort.
+// Returns {0, 0} when no pixel is valid.
+IntensityRange percentile_range(const cv::Mat& values, double low_pct, double high_pct,
+                                const cv::Mat& valid = {}, int max_samples = 1 << 16);
+
+// The image shrunk (area interpolation) so that its longer side is at most max_side.
+cv::Mat shrink_to(const cv::Mat& image, int max_side);
+
+}  // namespace xnet
