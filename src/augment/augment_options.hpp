@@ -19,8 +19,8 @@ struct AugmentOptions {
   double max_crop = 0.40;
   double elastic_probability = 0.5;   // then elastic deformation, else Gaussian blur
   double max_blur_sigma = 0.4;        // sigma 0-0.4 px
-  double elastic_displacement = 0.01; // "small": displacement s.d. as a fraction of the size
-  double elastic_smoothness = 0.08;   // field correlation length as a fraction of the size
+  double elastic_displacement = 0.005; // "small": displacement s.d., fraction of the size
+  double elastic_smoothness = 0.12;   // field correlation length, fraction of the size
   // Reference: reflect padding for image and labels alike. false: labels outside the data
   // become 255 (ignore) while the image is still reflected.
   bool reflect_labels = true;

@@ -37,16 +37,26 @@ IntensityRange percentile_range(const cv::Mat& values, double low_pct, double hi
   return {low, high};
 }
 
+cv::Mat area_shrink(const cv::Mat& image, cv::Size target) {
+  const int factor = std::min(image.cols / target.width, image.rows / target.height);
+  cv::Mat binned = image;
+  if (factor >= 2) {
+    const cv::Rect whole_bins(0, 0, image.cols / factor * factor, image.rows / factor * factor);
+    cv::resize(image(whole_bins), binned, cv::Size(image.cols / factor, image.rows / factor), 0,
+               0, cv::INTER_AREA);
+  }
+  if (binned.size() == target) return binned;
+  cv::Mat out;
+  cv::resize(binned, out, target, 0, 0, cv::INTER_AREA);
+  return out;
+}
+
 cv::Mat shrink_to(const cv::Mat& image, int max_side) {
   const int longer = std::max(image.cols, image.rows);
   if (longer <= max_side) return image;
   const double scale = double(max_side) / longer;
-  cv::Mat small;
-  cv::resize(image, small,
-             cv::Size(std::max(1, int(std::lround(image.cols * scale))),
-                      std::max(1, int(std::lround(image.rows * scale)))),
-             0, 0, cv::INTER_AREA);
-  return small;
+  return area_shrink(image, cv::Size(std::max(1, int(std::lround(image.cols * scale))),
+                                     std::max(1, int(std::lround(image.rows * scale)))));
 }
 
 }  // namespace xnet

@@ -12,12 +12,12 @@ namespace xnet {
 namespace {
 constexpr const char* canonical_method = "attenuation-percentile-v1";
 
-cv::Mat resized(const cv::Mat& image, int size, int shrink_interpolation) {
+cv::Mat resized(const cv::Mat& image, int size) {
   if (image.cols == size && image.rows == size) return image.clone();
-  const bool shrinking = image.cols > size || image.rows > size;
+  if (image.cols >= size && image.rows >= size) return area_shrink(image, cv::Size(size, size));
   cv::Mat out;
   cv::resize(image, out, cv::Size(size, size), 0, 0,
-             shrinking ? shrink_interpolation : cv::INTER_LINEAR);
+             image.cols > size || image.rows > size ? cv::INTER_AREA : cv::INTER_LINEAR);
   return out;
 }
 }  // namespace
@@ -87,7 +87,7 @@ cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
 cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,
                       const Preprocessing& preprocessing) {
   if (radiograph.pixels.empty()) throw file_error(radiograph.source, "empty image");
-  return canonical_of_pixels(resized(radiograph.pixels, preprocessing.input_size, cv::INTER_AREA),
+  return canonical_of_pixels(resized(radiograph.pixels, preprocessing.input_size),
                              polarity, preprocessing);
 }
 
