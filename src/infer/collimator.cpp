@@ -23,16 +23,27 @@ double percentile(std::vector<float> values, double q) {
   return values[k];
 }
 
-// The radiograph on the working scale, oriented open beam bright and scaled so that its robust
-// range is [0, 1]: every threshold below is then a fraction of that range.
-cv::Mat working_image(const cv::Mat& pixels, bool open_beam_bright, const cv::Mat& probability,
-                      int working_side) {
-  const double scale = std::min(1.0, double(working_side) / std::max(pixels.cols, pixels.rows));
-  const cv::Size size(std::max(8, int(std::lround(pixels.cols * scale))),
-                      std::max(8, int(std::lround(pixels.rows * scale))));
+// The radiograph oriented open beam bright, shielded dark. Display images show the shielded
+// border saturated white (dark once inverted) or, behind an electronic shutter, black at the
+// image's minimum: that black is moved to the dark end as well.
+cv::Mat oriented_image(const cv::Mat& pixels, bool open_beam_bright) {
+  if (open_beam_bright) return pixels;
+  double lowest, highest;
+  cv::minMaxLoc(pixels, &lowest, &highest);
+  const cv::Mat shutter = pixels <= lowest;
+  cv::Mat oriented = -pixels;
+  if (cv::countNonZero(shutter) > 0.01 * pixels.total()) oriented.setTo(-highest, shutter);
+  return oriented;
+}
+
+// The oriented radiograph on the working scale, its robust range scaled to [0, 1]: every
+// threshold below is then a fraction of that range.
+cv::Mat working_image(const cv::Mat& oriented, const cv::Mat& probability, int working_side) {
+  const double scale = std::min(1.0, double(working_side) / std::max(oriented.cols, oriented.rows));
+  const cv::Size size(std::max(8, int(std::lround(oriented.cols * scale))),
+                      std::max(8, int(std::lround(oriented.rows * scale))));
   cv::Mat g;
-  cv::resize(pixels, g, size, 0, 0, cv::INTER_AREA);
-  if (!open_beam_bright) g = -g;
+  cv::resize(oriented, g, size, 0, 0, cv::INTER_AREA);
   std::vector<float> values(g.begin<float>(), g.end<float>());
   const double lo = percentile(values, 0.01), hi = percentile(values, 0.995);
   g = (g - lo) / std::max(hi - lo, 1e-12);
@@ -181,11 +192,10 @@ bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOption
   const double dark = percentile(beyond_levels, 0.5), contrast = percentile(contrasts, 0.5);
   const double ceiling = dark + 0.5 * contrast;
 
-  // Along the rest of the line (beyond the other blades) the inside must be dark too.
-  int bright_elsewhere = 0;
-  for (int i = 0; i < n; ++i)
-    if ((i < best_begin || i >= best_end) && s.inside[i] > ceiling) ++bright_elsewhere;
-  if (bright_elsewhere > 0.1 * n) return false;
+  // Shielded along the whole length: the beyond side stays dark even where the contrast fades
+  // (dense anatomy on the inside, or the stretch beyond the neighbouring blades).
+  const auto bright_beyond = std::count_if(s.beyond.begin(), s.beyond.end(), [&](float b) { return b > ceiling; });
+  if (bright_beyond > 0.05 * n) return false;
 
   std::vector<float> beyond_region;
   for (int y = 0; y < g.rows; ++y)
@@ -211,7 +221,8 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
     throw Error("collimator detection: expected a non-empty CV_32F radiograph");
   if (!collimator_probability.empty() && collimator_probability.type() != CV_32FC1)
     throw Error("collimator detection: the collimator probability map must be CV_32F");
-  const cv::Mat g = working_image(pixels, open_beam_bright, collimator_probability, options_.working_side);
+  const cv::Mat oriented = oriented_image(pixels, open_beam_bright);
+  const cv::Mat g = working_image(oriented, collimator_probability, options_.working_side);
   const double min_len = options_.min_edge_fraction * std::min(g.cols, g.rows);
 
   std::vector<Candidate> accepted;
@@ -226,7 +237,6 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
   }
 
   const cv::Point2d scale(double(pixels.cols) / g.cols, double(pixels.rows) / g.rows);
-  cv::Mat oriented = open_beam_bright ? pixels : cv::Mat(-pixels);
   std::vector<BladeEdge> blades;
   for (const Candidate& c : accepted) {
     const cv::Point2d a = line_point(c.line, c.t0), b = line_point(c.line, c.t1);
