@@ -77,6 +77,30 @@ TEST(CollimatorDetector, FindsFieldInDisplayPolarity) {
   EXPECT_GE(detected_iou(spec), 0.98);
 }
 
+TEST(CollimatorDetector, FindsFieldBehindElectronicShutter) {
+  PhantomSpec spec;
+  spec.size = {560, 500};
+  spec.seed = 8;
+  spec.display = true;
+  spec.shutter = true;
+  spec.blades = rectangle_blades({280, 250}, 190, 170, 10);
+  EXPECT_GE(detected_iou(spec), 0.98);
+}
+
+TEST(CollimatorDetector, UsesNetworkCollimatorProbabilityAsSecondCue) {
+  PhantomSpec spec;
+  spec.size = {520, 520};
+  spec.seed = 9;
+  spec.blades = rectangle_blades({260, 260}, 180, 190, -15);
+  const auto phantom = make_phantom(spec);
+  // A network's class-3 map at its own 200 px scale: 1 outside the field, 0 inside.
+  cv::Mat probability;
+  xnet::field_mask(phantom.truth, spec.size).convertTo(probability, CV_32F, -1.0 / 255, 1.0);
+  cv::resize(probability, probability, {200, 200}, 0, 0, cv::INTER_AREA);
+  const auto field = CollimatorDetector().detect(phantom.pixels, true, probability);
+  EXPECT_GE(field_iou(field, phantom.truth, spec.size), 0.98);
+}
+
 TEST(CollimatorDetector, PolygonIsInInputPixelsForOddNonSquareImages) {
   PhantomSpec spec;
   spec.size = {641, 417};

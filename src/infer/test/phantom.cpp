@@ -82,6 +82,12 @@ Phantom make_phantom(const PhantomSpec& spec) {
   } else {
     out.pixels = raw;
   }
+  if (spec.display && spec.shutter && !spec.blades.empty()) {
+    double lowest;
+    cv::minMaxLoc(out.pixels, &lowest);
+    const cv::Mat shielded = field < 0.5f;
+    out.pixels.setTo(lowest, shielded);
+  }
   out.truth = spec.blades.empty() ? whole_image_field(spec.size)
                                   : CollimatorField{true, clip_to_blades(spec.size, spec.blades)};
   return out;

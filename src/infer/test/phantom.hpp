@@ -16,6 +16,7 @@ struct PhantomSpec {
   std::uint64_t seed = 1;
   std::vector<BladeEdge> blades;   // the exposed field is the intersection of normal.x <= offset
   bool display = false;            // log-inverted: open beam dark, shielded border bright
+  bool shutter = false;            // display only: the shielded border blacked out (minimum)
   int soft_blobs = 3, bone_rods = 4;
   std::vector<cv::Point2d> anatomy_centres;  // extra soft-tissue blobs placed here (e.g. on a blade)
 };
