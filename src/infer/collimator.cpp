@@ -24,16 +24,27 @@ double percentile(std::vector<float> values, double q) {
 }
 
 // The radiograph oriented open beam bright, shielded dark. Display images show the shielded
-// border saturated white (dark once inverted) or, behind an electronic shutter, black at the
-// image's minimum: that black is moved to the dark end as well.
-cv::Mat oriented_image(const cv::Mat& pixels, bool open_beam_bright) {
+// border saturated white (dark once inverted) or, behind an electronic shutter, black: the
+// pixels of `shutter` are then moved to the dark end as well.
+cv::Mat oriented_image(const cv::Mat& pixels, bool open_beam_bright, const cv::Mat& shutter) {
   if (open_beam_bright) return pixels;
-  double lowest, highest;
-  cv::minMaxLoc(pixels, &lowest, &highest);
-  const cv::Mat shutter = pixels <= lowest;
   cv::Mat oriented = -pixels;
-  if (cv::countNonZero(shutter) > 0.01 * pixels.total()) oriented.setTo(-highest, shutter);
+  if (!shutter.empty()) {
+    double highest;
+    cv::minMaxLoc(pixels, nullptr, &highest);
+    oriented.setTo(-highest, shutter);
+  }
   return oriented;
+}
+
+// Candidate shutter of a display image: the pixels at its minimum, when there are many. Open
+// beam clipped to black looks the same, so the caller checks the field it gives.
+cv::Mat shutter_candidate(const cv::Mat& pixels, bool open_beam_bright) {
+  if (open_beam_bright) return {};
+  double lowest;
+  cv::minMaxLoc(pixels, &lowest);
+  cv::Mat shutter = pixels <= lowest;
+  return cv::countNonZero(shutter) > 0.01 * pixels.total() ? shutter : cv::Mat();
 }
 
 // The oriented radiograph on the working scale, its robust range scaled to [0, 1]: every
@@ -215,13 +226,8 @@ double angle_between(const BladeEdge& a, const BladeEdge& b) {
 
 }  // namespace
 
-std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bool open_beam_bright,
-                                                       const cv::Mat& collimator_probability) const {
-  if (pixels.empty() || pixels.type() != CV_32FC1)
-    throw Error("collimator detection: expected a non-empty CV_32F radiograph");
-  if (!collimator_probability.empty() && collimator_probability.type() != CV_32FC1)
-    throw Error("collimator detection: the collimator probability map must be CV_32F");
-  const cv::Mat oriented = oriented_image(pixels, open_beam_bright);
+std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented,
+                                                    const cv::Mat& collimator_probability) const {
   const cv::Mat g = working_image(oriented, collimator_probability, options_.working_side);
   const double min_len = options_.min_edge_fraction * std::min(g.cols, g.rows);
 
@@ -236,7 +242,7 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
     else if (c.score > same->score) *same = c;
   }
 
-  const cv::Point2d scale(double(pixels.cols) / g.cols, double(pixels.rows) / g.rows);
+  const cv::Point2d scale(double(oriented.cols) / g.cols, double(oriented.rows) / g.rows);
   std::vector<BladeEdge> blades;
   for (const Candidate& c : accepted) {
     const cv::Point2d a = line_point(c.line, c.t0), b = line_point(c.line, c.t1);
@@ -246,6 +252,26 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
                                        std::max(scale.x, scale.y)));
   }
   return blades;
+}
+
+std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bool open_beam_bright,
+                                                       const cv::Mat& collimator_probability) const {
+  if (pixels.empty() || pixels.type() != CV_32FC1)
+    throw Error("collimator detection: expected a non-empty CV_32F radiograph");
+  if (!collimator_probability.empty() && collimator_probability.type() != CV_32FC1)
+    throw Error("collimator detection: the collimator probability map must be CV_32F");
+  const cv::Mat shutter = shutter_candidate(pixels, open_beam_bright);
+  if (!shutter.empty()) {
+    // A shutter blacks out only what lies beyond the blades; black inside the field found is
+    // open beam clipped by the display processing, so read the image without a shutter.
+    std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), collimator_probability);
+    const CollimatorField field{true, clip_to_blades(pixels.size(), blades)};
+    const cv::Mat inside = field_mask(field, pixels.size());
+    const double inside_pixels = cv::countNonZero(inside);
+    if (!blades.empty() && inside_pixels > 0 && cv::countNonZero(shutter & inside) < 0.05 * inside_pixels)
+      return blades;
+  }
+  return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), collimator_probability);
 }
 
 CollimatorField CollimatorDetector::detect(const cv::Mat& pixels, bool open_beam_bright,

@@ -36,6 +36,9 @@ class CollimatorDetector {
                                      const cv::Mat& collimator_probability = cv::Mat()) const;
 
  private:
+  // Blades of an image already oriented open beam bright, shielded dark.
+  std::vector<BladeEdge> blades_in(const cv::Mat& oriented, const cv::Mat& collimator_probability) const;
+
   CollimatorDetectorOptions options_;
 };
 

@@ -5,7 +5,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <filesystem>
+
 #include "infer/collimator.hpp"
+#include "io/radiograph.hpp"
 #include "infer/test/phantom.hpp"
 
 namespace {
@@ -85,6 +88,30 @@ TEST(CollimatorDetector, FindsFieldBehindElectronicShutter) {
   spec.shutter = true;
   spec.blades = rectangle_blades({280, 250}, 190, 170, 10);
   EXPECT_GE(detected_iou(spec), 0.98);
+}
+
+TEST(CollimatorDetector, OpenBeamClippedToBlackIsNotAShutter) {
+  PhantomSpec spec;
+  spec.size = {520, 480};
+  spec.seed = 10;
+  spec.display = true;
+  auto phantom = make_phantom(spec);
+  // Display processing that clips the open beam (the darkest part of a display image) to black.
+  double lowest, highest;
+  cv::minMaxLoc(phantom.pixels, &lowest, &highest);
+  cv::Mat clipped = phantom.pixels < lowest + 0.25 * (highest - lowest);
+  phantom.pixels.setTo(lowest, clipped);
+  ASSERT_GT(cv::countNonZero(clipped), 0.1 * phantom.pixels.total());
+  EXPECT_FALSE(CollimatorDetector().detect(phantom.pixels, false).present);
+}
+
+TEST(CollimatorDetector, RealHandRadiographsHaveNoCollimator) {
+  const std::filesystem::path dir = std::filesystem::path(XNET_SHARED_DATA_DIR) / "real-unlabelled";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " not present";
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const xnet::Radiograph image = xnet::read_radiograph(entry.path());
+    EXPECT_FALSE(CollimatorDetector().detect(image.pixels, false).present) << entry.path();
+  }
 }
 
 TEST(CollimatorDetector, UsesNetworkCollimatorProbabilityAsSecondCue) {
