@@ -77,7 +77,7 @@ DatasetCheck check_dataset(const fs::path& root, int threads) {
   const std::vector<Sample>& samples = listing.dataset.samples;
 
   std::vector<SampleCheck> results(samples.size());
-  {
+  if (!samples.empty()) {
     Progress progress("check", samples.size());
     parallel_for(samples.size(), resolve_threads(threads), [&](std::size_t i) {
       results[i] = check_sample(samples[i]);

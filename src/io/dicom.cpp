@@ -15,6 +15,7 @@
 #include <dcmtk/dcmimgle/dcmimage.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/oflog/oflog.h>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
@@ -28,10 +29,12 @@ namespace xnet {
 namespace {
 
 // The compressed transfer syntaxes DCMTK can decode: JPEG (baseline, extended, lossless),
-// JPEG-LS and RLE. Registered once per process.
+// JPEG-LS and RLE. Registered once per process. DCMTK logs informational notes on stderr by
+// default; only its errors are worth a user's attention (ours carry the file name).
 void register_decoders() {
   static std::once_flag once;
   std::call_once(once, [] {
+    OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();
