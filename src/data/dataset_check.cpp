@@ -112,12 +112,11 @@ std::string format_category_table(const DatasetCheck& check) {
   const auto row = [&](const CategorySummary& s) {
     std::string line = fmt::format("{:<{}}  {:>6}  {:>8}", s.category, width, s.images, s.labelled);
     std::uint64_t all = s.ignored_pixels;
-    for (int c = 0; c < classes; ++c) {
-      line += fmt::format("  {:>11}", percent(s.fraction(c)));
-      all += s.class_pixels[c];
-    }
-    const double ignored = all ? static_cast<double>(s.ignored_pixels) / all : 0.0;
-    return line + fmt::format("  {:>7}\n", percent(ignored));
+    for (const std::uint64_t n : s.class_pixels) all += n;
+    // "-" where no labelled pixel was counted: 0.0% would claim a measured absence.
+    for (int c = 0; c < classes; ++c)
+      line += fmt::format("  {:>11}", all ? percent(s.fraction(c)) : "-");
+    return line + fmt::format("  {:>7}\n", all ? percent(double(s.ignored_pixels) / all) : "-");
   };
   for (const CategorySummary& s : check.categories) out += row(s);
   return out + row(check.total);

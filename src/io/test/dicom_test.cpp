@@ -1,7 +1,10 @@
 // DICOM: same pixels back, MONOCHROME1 right-way-up with rescale, compressed syntaxes, spacing.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -132,4 +135,23 @@ TEST(Dicom, ErrorsNameTheFile) {
   const std::string w = test::error_of(
       [&] { write_dicom(dir / "big.dcm", cv::Mat(2, 2, CV_16U, cv::Scalar(5000)), Photometric::monochrome2, 1, 0, std::nullopt, 12); });
   EXPECT_NE(w.find("big.dcm: pixel values do not fit in 12 bits"), std::string::npos) << w;
+}
+
+TEST(Dicom, ConcurrentReadsAgree) {
+  // `xnet check` decodes files on several threads; DCMTK's shared state must cope.
+  const fs::path dir = test::scratch_dir();
+  const cv::Mat stored = stored_phantom(64, 64);
+  write_dicom(dir / "a.dcm", 65535 - stored, Photometric::monochrome1);
+  recompress(dir / "a.dcm", dir / "rle.dcm", EXS_RLELossless);
+  std::vector<std::thread> readers;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t)
+    readers.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const Radiograph r = read_radiograph(dir / (t % 2 ? "a.dcm" : "rle.dcm"));
+        wrong += cv::norm(r.pixels, as_float(stored), cv::NORM_INF) != 0.0;
+      }
+    });
+  for (std::thread& t : readers) t.join();
+  EXPECT_EQ(wrong, 0);
 }
