@@ -1,6 +1,9 @@
 // Metrics of hand-made label maps whose answers are worked out by hand in the comments.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <thread>
+
 #include "core/error.hpp"
 #include "eval/metrics.hpp"
 
@@ -91,6 +94,10 @@ TEST(Metrics, HandMadeLabelMapsWithAbsentClassAndIgnoredPixels) {
   EXPECT_EQ(roc["tpr"].back(), 1.0);
   EXPECT_TRUE(j["roc"]["bone"]["fpr"].empty());
   EXPECT_EQ(j["reliability"]["bone"]["bins"].size(), 15u);
+  // One-vs-rest soft tissue: p 0.05 0.6 0.7 0.4 0.1, truth soft for 0.7 and 0.4, one per bin:
+  // ECE = (0.05 + 0.6 + 0.3 + 0.6 + 0.1) / 5 = 0.33.
+  EXPECT_NEAR(j["reliability"]["soft_tissue"]["ece"].get<double>(), 0.33, 1e-6);
+  EXPECT_NEAR(j["reliability"]["soft_tissue"]["accuracy"].get<double>(), 0.4, 1e-12);
 }
 
 TEST(Metrics, MergedPartialsEqualOneAccumulatorAndCategoriesStaySeparate) {
@@ -113,6 +120,21 @@ TEST(Metrics, MergedPartialsEqualOneAccumulatorAndCategoriesStaySeparate) {
   EXPECT_DOUBLE_EQ(merged["per_category"]["foot"]["accuracy"], 0.5);
   EXPECT_EQ(merged["per_category"]["foot"]["images"], 1);
   EXPECT_TRUE(merged["per_category"]["foot"]["per_class"]["open_beam"]["recall"].is_null());
+}
+
+TEST(Metrics, ConcurrentMergesIntoOneTotalLoseNothing) {
+  MetricsAccumulator total(3), expected(3);
+  std::vector<std::unique_ptr<MetricsAccumulator>> parts;
+  for (int i = 0; i < 8; ++i) {
+    parts.push_back(std::make_unique<MetricsAccumulator>(3));
+    add_image_a(*parts.back(), "hand " + std::to_string(i % 3));
+    add_image_a(expected, "hand " + std::to_string(i % 3));
+  }
+  std::vector<std::thread> workers;
+  for (auto& part : parts) workers.emplace_back([&total, &part] { total.merge(*part); });
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(to_json(total.result()), to_json(expected.result()));
+  EXPECT_EQ(to_json(total.result())["images"], 8);
 }
 
 TEST(Metrics, TableShowsFiguresAndDashesForNull) {
