@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -21,7 +22,7 @@ Technique technique(ExposureClass kind) {
   switch (kind) {
     case ExposureClass::extremity: return {{45, 66}, {0.05, 0.5}};
     case ExposureClass::limb: return {{55, 76}, {0.1, 1.0}};
-    case ExposureClass::trunk: return {{70, 96}, {0.3, 3.0}};
+    case ExposureClass::trunk: return {{70, 96}, {0.3, 2.0}};
     case ExposureClass::phantom: return {{40, 100}, {0.05, 0.8}};
   }
   return {{50, 80}, {0.1, 1.0}};
@@ -69,9 +70,20 @@ cv::Mat illumination(const ExposureSettings& s, Random& rng, cv::Size size) {
   return g;
 }
 
+// Open-beam quanta per pixel that give the median object pixel in the field `behind` quanta.
+double open_beam_quanta(const cv::Mat& t, const cv::Mat& path, const cv::Mat& field, double behind) {
+  std::vector<float> object;
+  for (int y = 0; y < t.rows; y += 2)
+    for (int x = 0; x < t.cols; x += 2)
+      if (field.at<std::uint8_t>(y, x) && path.at<float>(y, x) > 0.05f) object.push_back(t.at<float>(y, x));
+  if (object.empty()) return behind;
+  std::nth_element(object.begin(), object.begin() + object.size() / 2, object.end());
+  return behind / std::max(object[object.size() / 2], 1e-3f);
+}
+
 }  // namespace
 
-ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size) {
+ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size, double pixel_mm) {
   ExposureSettings s;
   const Technique t = technique(kind);
   s.kvp = pick(rng, t.kvp);
@@ -83,7 +95,7 @@ ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size) {
   s.density[int(Material::cortical_bone)] = rng.uniform(1.55, 1.95);
   s.trabecular_fraction = rng.uniform(0.08, 0.3);
   s.trabecular_texture = rng.uniform(0.05, 0.35);
-  s.tissue_texture = rng.uniform(0.0, 0.06);
+  s.tissue_texture = rng.uniform(0.0, 0.025);
   s.heel = rng.uniform(0.0, 0.25);  // the anode side is 10-25 % darker on large fields
   s.heel_direction = rng.uniform(0, 360);
   s.slow_variation = rng.uniform(0.0, 0.04);
@@ -92,9 +104,11 @@ ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size) {
   s.leakage = rng.uniform(0.005, 0.06);
   s.penumbra_px = rng.uniform(0.3, 2.5);
   s.blur_px = rng.uniform(0.4, 1.4);
-  s.quanta = std::exp(rng.uniform(std::log(1500.0), std::log(30000.0)));
-  // 12- to 16-bit detectors; open beam near but below full scale.
-  s.gain = rng.uniform(4000, 60000) / s.quanta;
+  // A detector dose of ~2.5 uGy is ~3e4 quanta/mm^2 at 70 kVp; our pixels are large
+  // (binned), so the count scales with their area; AEC settings vary tenfold.
+  s.quanta_behind_object =
+      std::max(100.0, 3e4 * pixel_mm * pixel_mm * std::exp(rng.uniform(std::log(0.2), std::log(2.0))));
+  s.open_beam_dn = rng.uniform(4000, 60000);
   s.offset = rng.uniform(0, 2000);
   s.electronic_noise = rng.uniform(2, 25);
   return s;
@@ -135,6 +149,9 @@ cv::Mat expose(PathMaps paths, const cv::Mat& field, const ExposureSettings& s, 
   const Attenuation attenuation(make_beam(s.kvp, s.filtration_mm_al, s.filtration_mm_cu),
                                 s.density, s.trabecular_fraction);
   const cv::Mat t = transmission(paths, attenuation);
+  const double quanta = open_beam_quanta(t, paths.total_path(), field, s.quanta_behind_object);
+  ExposureSettings detector = s;
+  detector.gain = s.open_beam_dn / quanta;
 
   // Beam: field open, blades pass only leakage; focal-spot penumbra softens the edge.
   cv::Mat beam;
@@ -151,7 +168,7 @@ cv::Mat expose(PathMaps paths, const cv::Mat& field, const ExposureSettings& s, 
 
   cv::Mat signal = primary + scatter;
   cv::GaussianBlur(signal, signal, cv::Size(), s.blur_px, 0, cv::BORDER_REPLICATE);
-  return detect(signal * s.quanta, s, rng);
+  return detect(signal * quanta, detector, rng);
 }
 
 }  // namespace xnet::synth

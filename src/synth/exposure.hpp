@@ -26,13 +26,17 @@ struct ExposureSettings {
   double leakage = 0.02;              // transmission of the collimator blades
   double penumbra_px = 1.0;
   double blur_px = 0.8;               // detector point spread (Gaussian sigma)
-  double quanta = 8000;               // detected quanta per pixel in the open beam
-  double gain = 4;                    // DN per quantum
+  // Automatic exposure control: the dose is set so that the median pixel behind the anatomy
+  // receives `quanta_behind_object`; the open beam then gets more.
+  double quanta_behind_object = 2000;
+  double open_beam_dn = 30000;        // raw value of the unattenuated beam (12- to 16-bit)
+  double gain = 4;                    // DN per quantum (set by expose from the two above)
   double offset = 500;                // DN of a dark pixel
   double electronic_noise = 8;        // DN (sd)
 };
 
-ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size);
+// size: image width (px); pixel_mm: pixel pitch the anatomy is drawn at.
+ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size, double pixel_mm);
 
 // Primary transmission (0..1] per pixel, polyenergetic Beer-Lambert.
 cv::Mat transmission(const PathMaps& paths, const Attenuation& attenuation);

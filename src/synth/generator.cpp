@@ -102,7 +102,7 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
   const cv::Mat field = field_mask(out.field, image);
   out.labels = label_map(paths, field, collimator_class ? label::collimator : label::ignore);
 
-  const ExposureSettings exposure = random_exposure(specimen.exposure, rng, size);
+  const ExposureSettings exposure = random_exposure(specimen.exposure, rng, size, 1.0 / pl.scale);
   out.display = polarity == Polarity::display || (polarity == Polarity::mixed && rng.chance(0.5));
   out.pixels = expose(paths, field, exposure, rng);
   if (out.display) out.pixels = render_display(out.pixels, field, exposure.offset, rng);
