@@ -58,7 +58,7 @@ cv::Mat wide_blur(const cv::Mat& m, double sigma) {
 cv::Mat illumination(const ExposureSettings& s, Random& rng, cv::Size size) {
   cv::Mat g(size, CV_32F);
   const double ca = std::cos(s.heel_direction * M_PI / 180), sa = std::sin(s.heel_direction * M_PI / 180);
-  const double falloff = rng.uniform(0.0, 0.08);
+  const double falloff = rng.uniform(0.0, 0.05);
   const double fx = rng.uniform(-1.2, 1.2), fy = rng.uniform(-1.2, 1.2), phase = rng.uniform(0, 2 * M_PI);
   for (int y = 0; y < size.height; ++y)
     for (int x = 0; x < size.width; ++x) {
@@ -96,9 +96,9 @@ ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size, doub
   s.trabecular_fraction = rng.uniform(0.08, 0.3);
   s.trabecular_texture = rng.uniform(0.05, 0.35);
   s.tissue_texture = rng.uniform(0.0, 0.025);
-  s.heel = rng.uniform(0.0, 0.25);  // the anode side is 10-25 % darker on large fields
+  s.heel = rng.uniform(0.0, 0.15);  // the anode side is up to ~15 % darker
   s.heel_direction = rng.uniform(0, 360);
-  s.slow_variation = rng.uniform(0.0, 0.04);
+  s.slow_variation = rng.uniform(0.0, 0.03);
   s.scatter_to_primary = pick(rng, t.scatter);
   s.scatter_sigma_px = rng.uniform(0.08, 0.3) * size;
   s.leakage = rng.uniform(0.005, 0.06);

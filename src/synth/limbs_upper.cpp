@@ -50,7 +50,7 @@ void hand_skeleton(Body& b, Random& rng, double forearm_length) {
   }
   // Palm, thenar eminence and wrist.
   const double fat = rng.uniform(0.85, 1.25);
-  b.parts.push_back(flesh_blob({0, -55 * k}, 44 * k, 42 * k, 15 * k * fat, rng.normal(0, 3)));
+  b.parts.push_back(flesh_blob({-2 * k, -58 * k}, 38 * k, 48 * k, 14 * k * fat, rng.normal(0, 3)));
   b.parts.push_back(flesh_blob({-24 * k, -35 * k}, 18 * k, 30 * k, 14 * k * fat, -30));
   b.parts.push_back(flesh({0, -10 * k}, {0, 20 + forearm_length}, 30 * k * fat, 38 * k * fat, 0.65));
 }

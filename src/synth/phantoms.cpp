@@ -53,7 +53,7 @@ Specimen build_foil_phantom(Random& rng) {
   Specimen s;
   Body& b = s.body;
   const double hw = rng.uniform(50, 100), hh = rng.uniform(50, 100);
-  b.parts.push_back(plate(Tissue::pmma, {0, 0}, hw, hh, rng.normal(0, 3), rng.uniform(2, 10)));
+  b.parts.push_back(plate(Tissue::pmma, {0, 0}, hw, hh, rng.normal(0, 3), rng.uniform(8, 20)));
   // Plastic sheets, some hanging over the plate's edge.
   for (int i = rng.integer(1, 5); i > 0; --i)
     b.parts.push_back(plate(Tissue::pmma, inside(rng, hw, hh, 10), rng.uniform(15, 50),

@@ -37,18 +37,18 @@ Specimen build_lumbar_spine(Random& rng) {
     b.parts.push_back(short_bone(c + cv::Point2d(0, height * 0.4), 5 * k, 11 * k, 18 * k, 0, 1.2));
     x += std::sin((tilt += scoliosis) * M_PI / 180) * (height + disc);
   }
-  // Iliac wings and sacrum below, twelfth ribs above (often in the field).
+  // Iliac wings and sacrum below, twelfth ribs above (often in the field), all inside the
+  // abdomen, whose elliptical cross-section runs along the whole field.
+  const double half_width = rng.uniform(140, 190), depth = rng.uniform(90, 150);
   const double pelvis_y = 5 * (height + disc) + 15 * k;
   for (int side : {-1, 1}) {
-    b.parts.push_back(short_bone({side * 105 * k, pelvis_y + 30 * k}, 65 * k, 55 * k, 9 * k,
-                                 side * -25, 1.5));
-    b.parts.push_back(long_bone({side * 28 * k, -28 * k}, {side * 130 * k, -5 * k}, 5 * k, 4 * k, 0.9, 1.5, 1.0));
+    b.parts.push_back(short_bone({side * 0.55 * half_width, pelvis_y + 30 * k}, 0.3 * half_width,
+                                 55 * k, 9 * k, side * -25, 1.5));
+    b.parts.push_back(long_bone({side * 28 * k, -28 * k}, {side * 0.7 * half_width, -5 * k}, 5 * k,
+                                4 * k, 0.9, 1.5, 1.0));
   }
   b.parts.push_back(short_bone({x, pelvis_y + 25 * k}, 45 * k, 40 * k, 20 * k, 0, 1.2));
-  // Abdomen: elliptical cross-section along the whole field.
-  const double half_width = rng.uniform(130, 190), depth = rng.uniform(90, 150);
-  b.parts.push_back(flesh({rng.normal(0, 10), -500}, {rng.normal(0, 10), 600}, half_width,
-                          half_width, depth / half_width));
+  b.parts.push_back(flesh({0, -500}, {0, 600}, half_width, half_width, depth / half_width));
   s.focus = {rng.normal(0, 10), 2 * (height + disc) + rng.normal(0, 20)};
   s.field_of_view_mm = rng.uniform(220, 380);
   s.exposure = ExposureClass::trunk;
