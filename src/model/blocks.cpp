@@ -63,6 +63,12 @@ torch::Tensor interleave_phases(const torch::Tensor& stacked, int64_t height, in
   return joined.reshape({n, c, 2 * height, 2 * width});
 }
 
+// Shape-only convolution for gflop_per_image (LibTorch 1.13 has no meta convolution kernel
+// in C++): every convolution here keeps the size (same padding, stride 1).
+torch::Tensor meta_conv(const torch::Tensor& x, const torch::Tensor& weight) {
+  return torch::empty({x.size(0), weight.size(0), x.size(2), x.size(3)}, x.options());
+}
+
 double conv_flops(int64_t in, int64_t out, int64_t kernel_area, const torch::Tensor& output) {
   return 2.0 * in * out * kernel_area * output.size(0) * output.size(2) * output.size(3);
 }
@@ -90,14 +96,18 @@ torch::Tensor ConvBlockImpl::conv_of_upsampled(const torch::Tensor& x, const tor
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   torch::Tensor y;
-  if (!options.nearest_upsampled_input) {
+  if (x.is_meta()) {  // shape and FLOPs only: the conv of the upsampled input, as in reference.md
+    if (options.nearest_upsampled_input) x = torch::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)});
+    y = meta_conv(x, conv->weight);
+  } else if (!options.nearest_upsampled_input) {
     y = conv->forward(x);
   } else if (folded_) {
     y = conv_of_upsampled(x, folded_phase_weight_, folded_phase_bias_, true);
   } else {
     y = conv_of_upsampled(x, phase_weight(conv->weight), conv->bias.repeat({4}), false);
   }
-  if (active_counter) FlopCounter::add(conv_flops(options.in, options.out, options.kernel * options.kernel, y));
+  FlopCounter::add(conv_flops(options.in, options.out, options.kernel * options.kernel, y));
+  if (x.is_meta()) return y;
   if (folded_) return options.nearest_upsampled_input ? y : torch::relu_(y);
   auto normalised = norm->forward(y);
   return torch::relu_(normalised);
@@ -133,23 +143,21 @@ torch::Tensor UpStepImpl::forward(torch::Tensor x, const torch::Tensor& indices)
   torch::Tensor up;
   if (mode == "bilinear") {
     up = torch::upsample_bilinear2d(x, {2 * x.size(2), 2 * x.size(3)}, false);
+  } else if (x.is_meta()) {  // transposed conv and max_unpool2d have no meta kernel in C++
+    up = torch::empty({x.size(0), x.size(1), 2 * x.size(2), 2 * x.size(3)}, x.options());
   } else if (mode == "transposed") {
     up = transposed->forward(x);
-    if (active_counter) FlopCounter::add(conv_flops(x.size(1), x.size(1), 4, x));
-  } else if (x.is_meta()) {  // max_unpool2d has no shape-only kernel in LibTorch 1.13
-    up = torch::empty({x.size(0), x.size(1), 2 * x.size(2), 2 * x.size(3)}, x.options());
   } else {
     up = torch::max_unpool2d(x, indices, {2 * x.size(2), 2 * x.size(3)});
   }
+  if (mode == "transposed") FlopCounter::add(conv_flops(x.size(1), x.size(1), 4, x));
   return block->forward(up);
 }
 
 torch::Tensor counted_conv(torch::nn::Conv2d& conv, const torch::Tensor& x) {
-  auto y = conv->forward(x);
-  if (active_counter) {
-    const auto& w = conv->weight;
-    FlopCounter::add(conv_flops(w.size(1), w.size(0), w.size(2) * w.size(3), y));
-  }
+  auto y = x.is_meta() ? meta_conv(x, conv->weight) : conv->forward(x);
+  const auto& w = conv->weight;
+  FlopCounter::add(conv_flops(w.size(1), w.size(0), w.size(2) * w.size(3), y));
   return y;
 }
 

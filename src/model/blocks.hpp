@@ -50,7 +50,7 @@ struct UpStepImpl : torch::nn::Module {
 };
 TORCH_MODULE(UpStep);
 
-// A 1x1 (or other) convolution without normalisation, counted for gflop_per_image.
+// A 1x1 convolution without normalisation (heads), counted for gflop_per_image.
 torch::Tensor counted_conv(torch::nn::Conv2d& conv, const torch::Tensor& x);
 
 // 2x2 max-pooling; with_indices keeps the argmax positions for SegNet's unpooling.

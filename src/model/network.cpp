@@ -113,7 +113,6 @@ int64_t count_trainable_parameters(const torch::nn::Module& module) {
 
 double gflop_per_image(const NetworkSpec& spec, int height, int width) {
   auto net = make_network(spec);
-  net->to(torch::kMeta);
   net->eval();
   torch::NoGradGuard no_grad;
   FlopCounter counter;

@@ -111,3 +111,18 @@ TEST(Network, SpecRoundTripsThroughJsonAndResolvesItsUpsampling) {
 
 }  // namespace
 }  // namespace xnet::model
+
+namespace xnet::model {
+namespace {
+
+TEST(Network, GflopIsCountedForEveryArchitectureAndUpsampling) {
+  for (const auto& spec : test::small_specs()) {
+    const double small = gflop_per_image(spec, 37, 53), large = gflop_per_image(spec, 74, 106);
+    EXPECT_GT(small, 0.0) << test::name_of(spec);
+    // Twice the side, four times the pixels: at least 3.5x the work (padding aside).
+    EXPECT_GT(large, 3.5 * small) << test::name_of(spec);
+  }
+}
+
+}  // namespace
+}  // namespace xnet::model
