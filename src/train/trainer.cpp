@@ -244,7 +244,7 @@ void Session::save_best_model(int epoch, double val_loss) {
   ModelFile meta;
   meta.network = spec_;
   meta.input_size = o_.input_size;
-  for (int k = 0; k < data_.classes; ++k) meta.classes.push_back(label::names[k]);
+  meta.classes.assign(label::names.begin(), label::names.begin() + data_.classes);
   Preprocessing pre;
   pre.input_size = o_.input_size;
   meta.preprocessing = pre;
