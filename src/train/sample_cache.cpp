@@ -1,0 +1,46 @@
+#include "train/sample_cache.hpp"
+
+#include <algorithm>
+
+#include "core/labels.hpp"
+#include "core/progress.hpp"
+#include "data/parallel_for.hpp"
+#include "preprocess/polarity.hpp"
+
+namespace xnet {
+
+std::string sample_key(const Dataset& dataset, const Sample& sample) {
+  return sample.image.lexically_relative(dataset.root).generic_string();
+}
+
+std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vector<int>& indices,
+                                        const Preprocessing& preprocessing, int threads) {
+  std::vector<CachedSample> cache(indices.size());
+  Progress progress("reading", indices.size());
+  parallel_for(indices.size(), threads, [&](std::size_t i) {
+    const Sample& sample = dataset.samples.at(indices[i]);
+    const LabelledRadiograph pair = read_labelled(sample);
+    const Polarity polarity = detect_polarity(pair.image);
+    CachedSample& c = cache[i];
+    c.image = network_input(pair.image, polarity, preprocessing);
+    c.labels = resize_labels(pair.labels, preprocessing.input_size);
+    c.category = sample.category;
+    c.key = sample_key(dataset, sample);
+    progress.advance();
+  });
+  progress.finish();
+  return cache;
+}
+
+int highest_label(const std::vector<CachedSample>& samples) {
+  int highest = 0;
+  for (const auto& s : samples) {
+    cv::Mat valid = s.labels != label::ignore;
+    double lo = 0, hi = 0;
+    cv::minMaxLoc(s.labels, &lo, &hi, nullptr, nullptr, valid);
+    if (cv::countNonZero(valid) > 0) highest = std::max(highest, static_cast<int>(hi));
+  }
+  return highest;
+}
+
+}  // namespace xnet

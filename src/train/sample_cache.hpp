@@ -1,0 +1,34 @@
+#pragma once
+// Every training, validation and test image read, made canonical and resized to the network's
+// input size once, and kept in memory (datasets are ~150-300 images: 240 x 128^2 floats is
+// 16 MiB). Each epoch augments from this cache instead of decoding full-resolution files
+// again. Torch-free.
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "data/dataset.hpp"
+#include "preprocess/preprocessing.hpp"
+
+namespace xnet {
+
+struct CachedSample {
+  cv::Mat image;   // CV_32FC1 input_size^2, canonical (preprocess/preprocessing.hpp)
+  cv::Mat labels;  // CV_8UC1 input_size^2, nearest-resized; 0-3, 255 ignore
+  std::string category;
+  std::string key;  // the image path relative to the dataset root, as in split.csv
+};
+
+// The image path relative to the dataset root (generic form), the key of split.csv.
+std::string sample_key(const Dataset& dataset, const Sample& sample);
+
+// Reads samples[indices] of the dataset on `threads` threads, with a progress bar. Polarity is
+// detected per image (preprocess/polarity.hpp). Errors name the file.
+std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vector<int>& indices,
+                                        const Preprocessing& preprocessing, int threads);
+
+// Highest label value present (ignoring 255) over the cache: 3 when a collimator is labelled.
+int highest_label(const std::vector<CachedSample>& samples);
+
+}  // namespace xnet
