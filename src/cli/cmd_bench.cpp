@@ -14,7 +14,7 @@ struct BenchOptions {
   xnet::model::SpeedOptions speed;
   int threads = 0;
   std::string device = "auto";
-  bool nchw = false;
+  bool channels_last = false;
 };
 
 }  // namespace
@@ -31,7 +31,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--batch-size", s.batch_size, "Training batch")->capture_default_str();
   cmd->add_option("--steps", s.train_steps, "Timed training steps (inference: twice as many)")->capture_default_str();
   cmd->add_flag("--bf16", s.inference.bfloat16, "Infer in bfloat16");
-  cmd->add_flag("--nchw", opt->nchw, "Infer in NCHW instead of channels-last");
+  cmd->add_flag("--channels-last", opt->channels_last, "Infer in channels-last (NHWC) layout");
   add_threads_option(*cmd, opt->threads);
   add_device_option(*cmd, opt->device);
   cmd->callback([opt] {
@@ -39,7 +39,7 @@ void add_bench_command(CLI::App& app) {
     auto speed = opt->speed;
     speed.device = xnet::model::select_device(opt->device);
     speed.infer_steps = 2 * speed.train_steps;
-    speed.inference.channels_last = !opt->nchw;
+    speed.inference.channels_last = opt->channels_last;
     std::cout << xnet::model::measure_speed(speed).dump() << std::endl;
   });
 }
