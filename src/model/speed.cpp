@@ -38,7 +38,7 @@ StepTimes time_steps(int steps, const std::function<void()>& step) {
 }  // namespace
 
 nlohmann::json measure_speed(const SpeedOptions& o) {
-  if (o.input_size < 1 || o.batch_size < 1 || o.train_steps < 1 || o.infer_steps < 1)
+  if (o.input_size < 1 || o.batch_size < 1 || o.train_steps < 0 || o.infer_steps < 1)
     throw UsageError("bench needs a positive input size, batch size and step counts");
   torch::manual_seed(0);
   auto net = make_network(o.network);
@@ -59,15 +59,17 @@ nlohmann::json measure_speed(const SpeedOptions& o) {
   const auto images = torch::randn({o.batch_size, o.network.input_channels, size, size}, torch::device(o.device));
   const auto labels = torch::randint(0, o.network.classes, {o.batch_size, size, size},
                                      torch::device(o.device).dtype(torch::kLong));
-  const auto train = time_steps(o.train_steps, [&] {
-    optimiser.zero_grad();
-    torch::nn::functional::cross_entropy(net->forward(images), labels).backward();
-    optimiser.step();
-  });
-  result["train_batch_size"] = o.batch_size;
-  result["train_step_s"] = median(train.wall);
-  result["train_images_per_s"] = o.batch_size / median(train.wall);
-  result["train_cpu_s_per_step"] = median(train.cpu);
+  if (o.train_steps > 0) {  // --steps 0: inference only
+    const auto train = time_steps(o.train_steps, [&] {
+      optimiser.zero_grad();
+      torch::nn::functional::cross_entropy(net->forward(images), labels).backward();
+      optimiser.step();
+    });
+    result["train_batch_size"] = o.batch_size;
+    result["train_step_s"] = median(train.wall);
+    result["train_images_per_s"] = o.batch_size / median(train.wall);
+    result["train_cpu_s_per_step"] = median(train.cpu);
+  }
 
   // Inference of one image, as a prediction does it.
   net->eval();
