@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -14,7 +15,8 @@ struct BenchOptions {
   xnet::model::SpeedOptions speed;
   int threads = 0;
   std::string device = "auto";
-  bool nchw = false;
+  bool channels_last = false;
+  int infer_steps = 0;
 };
 
 }  // namespace
@@ -29,17 +31,18 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--upsampling", s.network.upsampling, "auto|nearest|unpool|transposed|bilinear")->capture_default_str();
   cmd->add_option("--input-size", s.input_size, "Input size in pixels")->capture_default_str();
   cmd->add_option("--batch-size", s.batch_size, "Training batch")->capture_default_str();
-  cmd->add_option("--steps", s.train_steps, "Timed training steps (inference: twice as many)")->capture_default_str();
+  cmd->add_option("--steps", s.train_steps, "Timed training steps (0: inference only)")->capture_default_str();
+  cmd->add_option("--infer-steps", opt->infer_steps, "Timed inference passes (default: twice --steps)");
   cmd->add_flag("--bf16", s.inference.bfloat16, "Infer in bfloat16");
-  cmd->add_flag("--nchw", opt->nchw, "Infer in NCHW instead of channels-last");
+  cmd->add_flag("--channels-last", opt->channels_last, "Infer in channels-last (NHWC) layout");
   add_threads_option(*cmd, opt->threads);
   add_device_option(*cmd, opt->device);
   cmd->callback([opt] {
     xnet::model::configure_threads(opt->threads);
     auto speed = opt->speed;
     speed.device = xnet::model::select_device(opt->device);
-    speed.infer_steps = 2 * speed.train_steps;
-    speed.inference.channels_last = !opt->nchw;
+    speed.infer_steps = opt->infer_steps > 0 ? opt->infer_steps : std::max(2, 2 * speed.train_steps);
+    speed.inference.channels_last = opt->channels_last;
     std::cout << xnet::model::measure_speed(speed).dump() << std::endl;
   });
 }

@@ -35,9 +35,10 @@ DeepLabImpl::DeepLabImpl(const NetworkSpec& s) : SegmentationNetImpl(s) {
 torch::Tensor DeepLabImpl::pyramid(const torch::Tensor& features) {
   std::vector<torch::Tensor> branches;
   for (auto& atrous : atrous_) branches.push_back(atrous(features));
-  const auto pooled = torch::relu(counted_conv(image_pool_, features.is_meta()
-                                                                ? features.narrow(2, 0, 1).narrow(3, 0, 1)
-                                                                : torch::adaptive_avg_pool2d(features, {1, 1})));
+  // Shape-only passes (gflop_per_image) have no meta kernels for the pooling and ReLU.
+  auto pooled = counted_conv(image_pool_, features.is_meta() ? features.narrow(2, 0, 1).narrow(3, 0, 1)
+                                                              : torch::adaptive_avg_pool2d(features, {1, 1}));
+  if (!pooled.is_meta()) pooled = torch::relu(pooled);
   branches.push_back(pooled.expand({-1, -1, features.size(2), features.size(3)}));
   return project_(torch::cat(branches, 1));
 }

@@ -17,8 +17,9 @@ torch::Device select_device(const std::string& name);
 
 struct InferenceOptions {
   torch::Device device = torch::kCPU;
-  // Activations and weights in NHWC: oneDNN's convolutions then skip a reorder per layer.
-  bool channels_last = true;
+  // Activations and weights in NHWC. Off by default: with Debian's LibTorch 1.13 (oneDNN 2.6,
+  // AVX2) NHWC convolutions measured 1.3-2.7x slower than NCHW on these layers.
+  bool channels_last = false;
   // bf16 activations and weights; float32 logits. Off by default: see README figures.
   bool bfloat16 = false;
 };

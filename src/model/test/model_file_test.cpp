@@ -101,3 +101,24 @@ TEST_F(ModelFileTest, ArchiveOfAnotherToolIsRefused) {
 
 }  // namespace
 }  // namespace xnet::model
+
+namespace xnet::model {
+namespace {
+
+TEST_F(ModelFileTest, InfoCommandDescribesTheModel) {
+  SegmentationNet net;
+  ModelFile meta;
+  const auto path = save_small(net, meta);
+  const std::string command = std::string(XNET_BINARY) + " info " + path.string() + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  EXPECT_EQ(pclose(pipe), 0) << out;
+  for (const std::string& expected : std::vector<std::string>{"xnet (base filters 4", std::to_string(count_trainable_parameters(*net)) + " trainable",
+                                         "64x64", "open_beam, soft_tissue, bone, collimator", "\"temperature\":1.3", "\"epochs\":3"})
+    EXPECT_NE(out.find(expected), std::string::npos) << expected << "\n" << out;
+}
+
+}  // namespace
+}  // namespace xnet::model
