@@ -32,19 +32,17 @@ std::vector<cv::Mat> tempered_softmax(const std::vector<cv::Mat>& logits, double
   return p;
 }
 
-// Truth the model can be measured on: a 3-class model cannot name the collimator.
-cv::Mat truth_for(const Sample& sample, int classes) {
-  cv::Mat truth = read_labels_checked(sample);
-  if (classes <= label::collimator) truth.setTo(label::ignore, truth == label::collimator);
-  return truth;
-}
-
+// Each sample's radiograph and the truth the model can be measured on: a 3-class model
+// cannot name the collimator, so its pixels are left out there.
 template <typename Step>
-void for_each_sample(const std::vector<Sample>& samples, const char* what, bool show_progress, Step step) {
+void for_each_sample(const std::vector<Sample>& samples, int classes, const char* what, bool show_progress,
+                     Step step) {
   std::optional<Progress> progress;
   if (show_progress) progress.emplace(what, samples.size());
   for (const auto& sample : samples) {
-    step(sample, read_radiograph(sample.image));
+    auto [radiograph, truth] = read_labelled(sample);
+    if (classes <= label::collimator) truth.setTo(label::ignore, truth == label::collimator);
+    step(sample, radiograph, truth);
     if (progress) progress->advance();
   }
   if (progress) progress->finish();
@@ -63,18 +61,20 @@ Calibration calibrate_model(const fs::path& model_file, const fs::path& data,
 
   // Pass 1: temperature from a uniform sample of pixels at the network's resolution.
   eval::LogitReservoir reservoir(classes, options.max_pixels);
-  for_each_sample(samples, "calibrate: temperature", options.show_progress, [&](const Sample& s, const Radiograph& r) {
+  for_each_sample(samples, classes, "calibrate: temperature", options.show_progress,
+                  [&](const Sample&, const Radiograph& r, const cv::Mat& truth) {
     const auto out = segmenter.network_logits(r);
-    reservoir.add(out.logits, resize_labels(truth_for(s, classes), segmenter.input_size()));
+    reservoir.add(out.logits, resize_labels(truth, segmenter.input_size()));
   });
   result.temperature = eval::fit_temperature(reservoir.sample());
 
   // Pass 2: soft-tissue thresholds on the tempered, upsampled probabilities (what predict decides on).
   eval::SoftTissueThresholdSearch search(classes);
-  for_each_sample(samples, "calibrate: thresholds", options.show_progress, [&](const Sample& s, const Radiograph& r) {
+  for_each_sample(samples, classes, "calibrate: thresholds", options.show_progress,
+                  [&](const Sample& s, const Radiograph& r, const cv::Mat& truth) {
     const auto out = segmenter.network_logits(r);
     const auto p = upsample_probabilities(tempered_softmax(out.logits, result.temperature.temperature), r.pixels.size());
-    search.add(p, truth_for(s, classes), s.category);
+    search.add(p, truth, s.category);
   });
   result.thresholds = search.choose({options.max_fpr});
 

@@ -82,12 +82,7 @@ Evaluation evaluate_model(const Segmenter& segmenter, const fs::path& model_file
   std::optional<Progress> progress;
   if (options.show_progress) progress.emplace("evaluate", samples.size());
   for (const auto& sample : samples) {
-    const Radiograph radiograph = read_radiograph(sample.image);
-    cv::Mat truth = read_labels_checked(sample);
-    if (truth.size() != radiograph.pixels.size())
-      throw file_error(sample.mask, "mask is " + std::to_string(truth.cols) + "x" + std::to_string(truth.rows) +
-                                        ", its image " + std::to_string(radiograph.width()) + "x" +
-                                        std::to_string(radiograph.height()));
+    auto [radiograph, truth] = read_labelled(sample);  // sizes checked against each other
     if (classes == 3) truth.setTo(label::ignore, truth == label::collimator);
     const Segmentation s = segmenter.segment(radiograph, sample.category);
     metrics.add(truth, s.labels, measured_probabilities(s, classes), sample.category);
