@@ -1,0 +1,288 @@
+#include "infer/collimator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.hpp"
+#include "infer/blade_refinement.hpp"
+#include "infer/line_sampling.hpp"
+
+namespace xnet {
+namespace {
+
+constexpr int angle_bins = 360;  // 1 degree; the full-resolution refinement does the rest
+constexpr double across = 2.0;   // working-scale pixels between the line and its two samples
+
+double percentile(std::vector<float> values, double q) {
+  if (values.empty()) return 0;
+  const auto k = std::size_t(q * (values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + k, values.end());
+  return values[k];
+}
+
+// The radiograph oriented open beam bright, shielded dark. Display images show the shielded
+// border saturated white (dark once inverted) or, behind an electronic shutter, black: the
+// pixels of `shutter` are then moved to the dark end as well.
+cv::Mat oriented_image(const cv::Mat& pixels, bool open_beam_bright, const cv::Mat& shutter) {
+  if (open_beam_bright) return pixels;
+  cv::Mat oriented = -pixels;
+  if (!shutter.empty()) {
+    double highest;
+    cv::minMaxLoc(pixels, nullptr, &highest);
+    oriented.setTo(-highest, shutter);
+  }
+  return oriented;
+}
+
+// Candidate shutter of a display image: the pixels at its minimum, when there are many. Open
+// beam clipped to black looks the same, so the caller checks the field it gives.
+cv::Mat shutter_candidate(const cv::Mat& pixels, bool open_beam_bright) {
+  if (open_beam_bright) return {};
+  double lowest;
+  cv::minMaxLoc(pixels, &lowest);
+  cv::Mat shutter = pixels <= lowest;
+  return cv::countNonZero(shutter) > 0.01 * pixels.total() ? shutter : cv::Mat();
+}
+
+// The oriented radiograph on the working scale, its robust range scaled to [0, 1]: every
+// threshold below is then a fraction of that range.
+cv::Mat working_image(const cv::Mat& oriented, const cv::Mat& probability, int working_side) {
+  const double scale = std::min(1.0, double(working_side) / std::max(oriented.cols, oriented.rows));
+  const cv::Size size(std::max(8, int(std::lround(oriented.cols * scale))),
+                      std::max(8, int(std::lround(oriented.rows * scale))));
+  cv::Mat g;
+  cv::resize(oriented, g, size, 0, 0, cv::INTER_AREA);
+  std::vector<float> values(g.begin<float>(), g.end<float>());
+  const double lo = percentile(values, 0.01), hi = percentile(values, 0.995);
+  g = (g - lo) / std::max(hi - lo, 1e-12);
+  if (!probability.empty()) {
+    // The network's collimator class as a second cue: shielded = dark in both.
+    cv::Mat p;
+    cv::resize(probability, p, size, 0, 0, cv::INTER_LINEAR);
+    g = 0.5 * g + 0.5 * (1.0 - p);
+  }
+  cv::GaussianBlur(g, g, cv::Size(0, 0), 1.0);
+  return g;
+}
+
+struct Candidate {
+  BladeEdge line;
+  double score = 0;
+  double t0 = 0, t1 = 0;  // the stretch of the line that borders the field
+};
+
+// Hough accumulator of the brightness drop across lines (theta = direction of the normal
+// towards the darker side, rho = offset): a Radon-like sum of the outward derivative, voted
+// only near each pixel's own gradient direction.
+std::vector<Candidate> line_peaks(const cv::Mat& g, double min_score) {
+  cv::Mat gx, gy;
+  cv::Sobel(g, gx, CV_32F, 1, 0, 3, 1.0 / 8);
+  cv::Sobel(g, gy, CV_32F, 0, 1, 3, 1.0 / 8);
+  const int reach = int(std::ceil(std::hypot(g.cols, g.rows))) + 1;
+  cv::Mat acc = cv::Mat::zeros(angle_bins, 2 * reach + 1, CV_32F);
+  std::vector<double> cs(angle_bins), sn(angle_bins);
+  for (int a = 0; a < angle_bins; ++a) cs[a] = std::cos(a * CV_PI / 180), sn[a] = std::sin(a * CV_PI / 180);
+  for (int y = 0; y < g.rows; ++y) {
+    for (int x = 0; x < g.cols; ++x) {
+      const float dx = gx.at<float>(y, x), dy = gy.at<float>(y, x);
+      const double m = std::hypot(dx, dy);
+      if (m < 0.005) continue;
+      const double dir = std::atan2(-dy, -dx) * 180 / CV_PI;  // towards darker
+      const int centre = int(std::lround(dir));
+      for (int k = -2; k <= 2; ++k) {
+        const int a = ((centre + k) % angle_bins + angle_bins) % angle_bins;
+        const double w = -(dx * cs[a] + dy * sn[a]);
+        if (w <= 0) continue;
+        const int r = int(std::lround((x + 0.5) * cs[a] + (y + 0.5) * sn[a])) + reach;
+        acc.at<float>(a, r) += float(w);
+      }
+    }
+  }
+  std::vector<Candidate> peaks;
+  for (int a = 0; a < angle_bins; ++a) {
+    for (int r = 1; r < acc.cols - 1; ++r) {
+      const float v = acc.at<float>(a, r);
+      if (v < min_score) continue;
+      bool is_max = true;
+      for (int da = -3; da <= 3 && is_max; ++da)
+        for (int dr = -3; dr <= 3 && is_max; ++dr) {
+          const int aa = ((a + da) % angle_bins + angle_bins) % angle_bins, rr = r + dr;
+          if (rr < 0 || rr >= acc.cols || (da == 0 && dr == 0)) continue;
+          const float u = acc.at<float>(aa, rr);
+          if (u > v || (u == v && (aa < a || (aa == a && rr < r)))) is_max = false;
+        }
+      if (is_max) peaks.push_back({{{cs[a], sn[a]}, double(r - reach)}, v});
+    }
+  }
+  std::sort(peaks.begin(), peaks.end(), [](const Candidate& p, const Candidate& q) { return p.score > q.score; });
+  if (peaks.size() > 24) peaks.resize(24);
+  return peaks;
+}
+
+BladeEdge line_at(double degrees, double offset) {
+  const double a = degrees * CV_PI / 180;
+  return {{std::cos(a), std::sin(a)}, offset};
+}
+
+// Brightness just inside (a) and just beyond (b) the line, one sample per working pixel.
+struct EdgeSamples {
+  std::vector<float> inside, beyond;
+  double t_begin = 0;
+};
+
+EdgeSamples edge_samples(const cv::Mat& g, const BladeEdge& line) {
+  EdgeSamples s;
+  double t0, t1;
+  if (!clip_line(line, g.size(), 0.5, t0, t1)) return s;
+  s.t_begin = t0;
+  for (double t = t0; t <= t1; t += 1.0) {
+    const cv::Point2d p = line_point(line, t);
+    s.inside.push_back(sample_bilinear(g, p.x - across * line.normal.x, p.y - across * line.normal.y));
+    s.beyond.push_back(sample_bilinear(g, p.x + across * line.normal.x, p.y + across * line.normal.y));
+  }
+  return s;
+}
+
+double edge_score(const cv::Mat& g, const BladeEdge& line) {
+  const EdgeSamples s = edge_samples(g, line);
+  double sum = 0;
+  for (std::size_t i = 0; i < s.inside.size(); ++i) sum += std::max(0.0f, s.inside[i] - s.beyond[i]);
+  return sum;
+}
+
+// Coordinate search around a Hough peak: angle to 0.25 degree, offset to 0.25 pixel.
+Candidate refine_on_working_scale(const cv::Mat& g, Candidate c) {
+  double degrees = std::atan2(c.line.normal.y, c.line.normal.x) * 180 / CV_PI, offset = c.line.offset;
+  double best = edge_score(g, c.line);
+  for (int round = 0; round < 2; ++round) {
+    for (int axis = 0; axis < 2; ++axis) {
+      const double d0 = degrees, o0 = offset;
+      for (int k = -6; k <= 6; ++k) {
+        const double d = axis == 0 ? d0 + 0.25 * k : d0, o = axis == 1 ? o0 + 0.25 * k : o0;
+        const double s = edge_score(g, line_at(d, o));
+        if (s > best) best = s, degrees = d, offset = o;
+      }
+    }
+  }
+  c.line = line_at(degrees, offset);
+  c.score = best;
+  return c;
+}
+
+// A blade: straight contrast over a long stretch bordering the field, and beyond the line
+// only uniformly dark (shielded) pixels, whatever crosses the edge on the inside.
+bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOptions& options) {
+  const EdgeSamples s = edge_samples(g, c.line);
+  const int n = int(s.inside.size());
+  const double min_len = options.min_edge_fraction * std::min(g.cols, g.rows);
+  const int max_gap = std::max(3, int(0.03 * std::min(g.cols, g.rows)));
+  // The longest stretch of contrast above threshold, bridging short gaps (dense anatomy).
+  int best_begin = -1, best_end = -1, best_marked = 0;
+  for (int i = 0; i < n;) {
+    if (s.inside[i] - s.beyond[i] <= options.min_contrast) { ++i; continue; }
+    int end = i + 1, marked = 1, gap = 0;
+    for (int j = i + 1; j < n && gap <= max_gap; ++j) {
+      if (s.inside[j] - s.beyond[j] > options.min_contrast) end = j + 1, ++marked, gap = 0;
+      else ++gap;
+    }
+    if (end - i > best_end - best_begin) best_begin = i, best_end = end, best_marked = marked;
+    i = end;
+  }
+  if (best_begin < 0 || best_end - best_begin < min_len) return false;
+  if (best_marked < 0.7 * (best_end - best_begin)) return false;
+
+  std::vector<float> beyond_levels, contrasts;
+  for (int i = best_begin; i < best_end; ++i) {
+    if (s.inside[i] - s.beyond[i] <= options.min_contrast) continue;
+    beyond_levels.push_back(s.beyond[i]);
+    contrasts.push_back(s.inside[i] - s.beyond[i]);
+  }
+  const double dark = percentile(beyond_levels, 0.5), contrast = percentile(contrasts, 0.5);
+  const double ceiling = dark + 0.5 * contrast;
+
+  // Shielded along the whole length: the beyond side stays dark even where the contrast fades
+  // (dense anatomy on the inside, or the stretch beyond the neighbouring blades).
+  const auto bright_beyond = std::count_if(s.beyond.begin(), s.beyond.end(), [&](float b) { return b > ceiling; });
+  if (bright_beyond > 0.05 * n) return false;
+
+  std::vector<float> beyond_region;
+  for (int y = 0; y < g.rows; ++y)
+    for (int x = 0; x < g.cols; ++x)
+      if (c.line.normal.dot(cv::Point2d(x + 0.5, y + 0.5)) - c.line.offset > across + 1.5)
+        beyond_region.push_back(g.at<float>(y, x));
+  if (beyond_region.size() >= 30 && percentile(beyond_region, 0.98) > ceiling) return false;
+
+  c.t0 = s.t_begin + best_begin;
+  c.t1 = s.t_begin + best_end - 1;
+  return true;
+}
+
+double angle_between(const BladeEdge& a, const BladeEdge& b) {
+  return std::acos(std::clamp(a.normal.dot(b.normal), -1.0, 1.0)) * 180 / CV_PI;
+}
+
+}  // namespace
+
+std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented,
+                                                    const cv::Mat& collimator_probability) const {
+  const cv::Mat g = working_image(oriented, collimator_probability, options_.working_side);
+  const double min_len = options_.min_edge_fraction * std::min(g.cols, g.rows);
+
+  std::vector<Candidate> accepted;
+  for (Candidate c : line_peaks(g, 0.4 * options_.min_contrast * min_len)) {
+    c = refine_on_working_scale(g, c);
+    if (!verify_blade(g, c, options_)) continue;
+    // Two blades of a convex field never face the same way: keep the stronger.
+    auto same = std::find_if(accepted.begin(), accepted.end(),
+                             [&](const Candidate& a) { return angle_between(a.line, c.line) < 10; });
+    if (same == accepted.end()) accepted.push_back(c);
+    else if (c.score > same->score) *same = c;
+  }
+
+  const cv::Point2d scale(double(oriented.cols) / g.cols, double(oriented.rows) / g.rows);
+  std::vector<BladeEdge> blades;
+  for (const Candidate& c : accepted) {
+    const cv::Point2d a = line_point(c.line, c.t0), b = line_point(c.line, c.t1);
+    blades.push_back(refine_blade_edge(oriented, {a.x * scale.x, a.y * scale.y},
+                                       {b.x * scale.x, b.y * scale.y},
+                                       {c.line.normal.x / scale.x, c.line.normal.y / scale.y},
+                                       std::max(scale.x, scale.y)));
+  }
+  return blades;
+}
+
+std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bool open_beam_bright,
+                                                       const cv::Mat& collimator_probability) const {
+  if (pixels.empty() || pixels.type() != CV_32FC1)
+    throw Error("collimator detection: expected a non-empty CV_32F radiograph");
+  if (!collimator_probability.empty() && collimator_probability.type() != CV_32FC1)
+    throw Error("collimator detection: the collimator probability map must be CV_32F");
+  const cv::Mat shutter = shutter_candidate(pixels, open_beam_bright);
+  if (!shutter.empty()) {
+    // A shutter blacks out only what lies beyond the blades; black inside the field found is
+    // open beam clipped by the display processing, so read the image without a shutter.
+    std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), collimator_probability);
+    const CollimatorField field{true, clip_to_blades(pixels.size(), blades)};
+    const cv::Mat inside = field_mask(field, pixels.size());
+    const double inside_pixels = cv::countNonZero(inside);
+    if (!blades.empty() && inside_pixels > 0 && cv::countNonZero(shutter & inside) < 0.05 * inside_pixels)
+      return blades;
+  }
+  return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), collimator_probability);
+}
+
+CollimatorField CollimatorDetector::detect(const cv::Mat& pixels, bool open_beam_bright,
+                                           const cv::Mat& collimator_probability) const {
+  const std::vector<BladeEdge> blades = find_blades(pixels, open_beam_bright, collimator_probability);
+  if (blades.empty()) return whole_image_field(pixels.size());
+  CollimatorField field{true, clip_to_blades(pixels.size(), blades)};
+  // A field of almost nothing is a misreading (a dark image), not a collimator.
+  if (field.polygon.size() < 3 || cv::contourArea(field.polygon) < 0.02 * pixels.total())
+    return whole_image_field(pixels.size());
+  return field;
+}
+
+}  // namespace xnet

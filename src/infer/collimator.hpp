@@ -1,0 +1,45 @@
+#pragma once
+// Finds the exposed field of a radiograph: the straight edges of the collimator blades, each
+// accepted only where everything beyond it is uniformly dark (shielded: leakage and scatter
+// only), and the field as the intersection of their half-planes with the image.
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "infer/collimator_field.hpp"
+
+namespace xnet {
+
+struct CollimatorDetectorOptions {
+  // Blade search on a copy whose longer side has this many pixels; edges are then refined on
+  // the full-resolution image, so the result is not limited by this scale.
+  int working_side = 256;
+  // A blade edge is straight and in contact with the field over at least this fraction of the
+  // image's shorter side (anatomy edges are not straight over long lengths).
+  double min_edge_fraction = 0.15;
+  // Smallest step across a blade edge, as a fraction of the image's robust brightness range.
+  double min_contrast = 0.10;
+};
+
+class CollimatorDetector {
+ public:
+  explicit CollimatorDetector(CollimatorDetectorOptions options = {}) : options_(options) {}
+
+  // `pixels`: the radiograph, CV_32F, any size. `open_beam_bright`: true for raw images (open
+  // beam bright, shielded border dark), false for inverted display images. `collimator_probability`
+  // (optional, CV_32F of any size): a network's class-3 map, used as a second cue.
+  CollimatorField detect(const cv::Mat& pixels, bool open_beam_bright,
+                         const cv::Mat& collimator_probability = cv::Mat()) const;
+
+  // The accepted blade edges in input pixel coordinates (what detect() intersects).
+  std::vector<BladeEdge> find_blades(const cv::Mat& pixels, bool open_beam_bright,
+                                     const cv::Mat& collimator_probability = cv::Mat()) const;
+
+ private:
+  // Blades of an image already oriented open beam bright, shielded dark.
+  std::vector<BladeEdge> blades_in(const cv::Mat& oriented, const cv::Mat& collimator_probability) const;
+
+  CollimatorDetectorOptions options_;
+};
+
+}  // namespace xnet

@@ -1,0 +1,101 @@
+#include "preprocess/preprocessing.hpp"
+
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.hpp"
+#include "preprocess/intensity_range.hpp"
+
+namespace xnet {
+
+namespace {
+constexpr const char* canonical_method = "attenuation-percentile-v1";
+
+cv::Mat resized(const cv::Mat& image, int size) {
+  if (image.cols == size && image.rows == size) return image.clone();
+  if (image.cols >= size && image.rows >= size) return area_shrink(image, cv::Size(size, size));
+  cv::Mat out;
+  cv::resize(image, out, cv::Size(size, size), 0, 0,
+             image.cols > size || image.rows > size ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+}  // namespace
+
+void to_json(nlohmann::json& j, const Preprocessing& p) {
+  j = nlohmann::json{{"method", canonical_method},
+                     {"input_size", p.input_size},
+                     {"low_percentile", p.low_percentile},
+                     {"high_percentile", p.high_percentile},
+                     {"attenuation_floor", p.attenuation_floor}};
+}
+
+void from_json(const nlohmann::json& j, Preprocessing& p) {
+  const std::string method = j.value("method", std::string(canonical_method));
+  if (method != canonical_method)
+    throw Error("preprocessing: unknown method '" + method + "' (this program knows '" +
+                canonical_method + "')");
+  Preprocessing read;
+  read.input_size = j.value("input_size", read.input_size);
+  read.low_percentile = j.value("low_percentile", read.low_percentile);
+  read.high_percentile = j.value("high_percentile", read.high_percentile);
+  read.attenuation_floor = j.value("attenuation_floor", read.attenuation_floor);
+  if (read.input_size < 8 || read.input_size > 8192)
+    throw Error("preprocessing: input_size must be 8..8192 (found " +
+                std::to_string(read.input_size) + ")");
+  if (!(read.low_percentile >= 0.0 && read.low_percentile < read.high_percentile &&
+        read.high_percentile <= 100.0))
+    throw Error("preprocessing: need 0 <= low_percentile < high_percentile <= 100 (found " +
+                std::to_string(read.low_percentile) + ", " +
+                std::to_string(read.high_percentile) + ")");
+  if (!(read.attenuation_floor > 0.0 && read.attenuation_floor < 1.0))
+    throw Error("preprocessing: attenuation_floor must be in (0, 1) (found " +
+                std::to_string(read.attenuation_floor) + ")");
+  p = read;
+}
+
+cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
+                            const Preprocessing& preprocessing) {
+  CV_Assert(pixels.type() == CV_32FC1);
+  const cv::Mat signal = pixels > 0.0f;  // removed background, padding, dead pixels: 0
+  cv::Mat values;
+  if (polarity == Polarity::raw) {
+    const double open_beam =
+        percentile_range(pixels, 0.0, preprocessing.high_percentile, signal).high;
+    if (open_beam <= 0.0) return cv::Mat::zeros(pixels.size(), CV_32FC1);
+    cv::max(pixels, open_beam * preprocessing.attenuation_floor, values);
+    cv::log(values, values);
+    values = std::log(open_beam) - values;  // -log(I / I_open)
+  } else {
+    values = pixels;
+  }
+  const IntensityRange range = percentile_range(values, preprocessing.low_percentile,
+                                                preprocessing.high_percentile, signal);
+  if (range.span() <= 0.0) return cv::Mat::zeros(pixels.size(), CV_32FC1);
+  cv::Mat canonical;
+  values.convertTo(canonical, CV_32F, 1.0 / range.span(), -range.low / range.span());
+  cv::min(canonical, 1.0, canonical);
+  cv::max(canonical, 0.0, canonical);
+  return canonical;
+}
+
+cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
+                     const Preprocessing& preprocessing) {
+  return canonical_of_pixels(radiograph.pixels, polarity, preprocessing);
+}
+
+cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,
+                      const Preprocessing& preprocessing) {
+  if (radiograph.pixels.empty()) throw file_error(radiograph.source, "empty image");
+  return canonical_of_pixels(resized(radiograph.pixels, preprocessing.input_size),
+                             polarity, preprocessing);
+}
+
+cv::Mat resize_labels(const cv::Mat& labels, int size) {
+  CV_Assert(labels.type() == CV_8UC1);
+  cv::Mat out;
+  cv::resize(labels, out, cv::Size(size, size), 0, 0, cv::INTER_NEAREST);
+  return out;
+}
+
+}  // namespace xnet
