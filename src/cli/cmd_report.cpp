@@ -1,17 +1,21 @@
+#include <iostream>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/options.hpp"
-#include "core/error.hpp"
+#include "report/html_report.hpp"
 
 namespace xnet::cli {
 
 void add_report_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("report", "Write a self-contained HTML report of a training run");
-  static std::string run; cmd->add_option("RUN", run, "Run folder")->required();
-  static std::string out; cmd->add_option("--out", out, "HTML file");
-  cmd->callback([] { throw not_implemented("report", 6); });
+  struct Options {
+    std::string run, out;
+  };
+  auto opt = std::make_shared<Options>();
+  cmd->add_option("RUN", opt->run, "Run folder (history.csv, metrics.json, examples/)")->required();
+  cmd->add_option("--out", opt->out, "HTML file (default RUN/report.html)");
+  cmd->callback([opt] { std::cout << report::write_report(opt->run, opt->out).string() << "\n"; });
 }
 
 }  // namespace xnet::cli

@@ -34,7 +34,8 @@ void Progress::advance(std::size_t n, const std::string& note) {
   if (!note.empty()) note_ = note;
   const auto now = std::chrono::steady_clock::now();
   const double since = std::chrono::duration<double>(now - last_draw_).count();
-  if (since >= (tty_ ? 0.2 : 5.0) || done_ >= total_) {
+  // The last line is finish()'s, so it is not drawn twice on a pipe.
+  if (since >= (tty_ ? 0.2 : 5.0) && done_ < total_) {
     last_draw_ = now;
     draw(false);
   }

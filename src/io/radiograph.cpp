@@ -5,51 +5,86 @@
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "io/dicom.hpp"
 
 namespace fs = std::filesystem;
 
 namespace xnet {
 
 namespace {
+
 std::string lower_extension(const fs::path& file) {
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   return ext;
 }
-}  // namespace
 
-bool is_radiograph_file(const fs::path& file) {
-  const std::string ext = lower_extension(file);
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff" ||
-         ext == ".dcm";
+bool is_opencv_image(const std::string& ext) {
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".tif" || ext == ".tiff";
 }
 
-// Minimal OpenCV-only reader; DICOM and the full metadata come with issue #2's io work.
-Radiograph read_radiograph(const fs::path& file) {
-  if (!fs::exists(file)) throw file_error(file, "file not found");
+// Colour radiographs (screenshots, exported JPEGs) become gray; the user is told, since a
+// colour file in an X-ray dataset is often a label image put in the wrong folder.
+cv::Mat to_gray(const cv::Mat& raw, const fs::path& file) {
+  cv::Mat gray;
+  switch (raw.channels()) {
+    case 1: return raw;
+    case 2: cv::extractChannel(raw, gray, 0); return gray;  // gray + alpha
+    case 3: cv::cvtColor(raw, gray, cv::COLOR_BGR2GRAY); break;
+    case 4: cv::cvtColor(raw, gray, cv::COLOR_BGRA2GRAY); break;
+    default: throw file_error(file, "unsupported number of channels: " + std::to_string(raw.channels()));
+  }
+  spdlog::warn("{}: colour image converted to gray", file.string());
+  return gray;
+}
+
+Radiograph read_opencv_image(const fs::path& file) {
   cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
-  if (raw.empty()) throw file_error(file, "cannot read as an image");
+  if (raw.empty()) throw file_error(file, "cannot read as an image (corrupt or unsupported file)");
   Radiograph r;
   r.source = file;
-  if (raw.channels() > 1) {
-    cv::cvtColor(raw, raw, raw.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-    r.converted_from_rgb = true;
-    r.photometric = Photometric::rgb;
-  }
-  switch (raw.depth()) {
+  r.converted_from_rgb = raw.channels() >= 3;
+  r.photometric = r.converted_from_rgb ? Photometric::rgb : Photometric::unknown;
+  const cv::Mat gray = to_gray(raw, file);
+  switch (gray.depth()) {
     case CV_8U: r.bit_depth = 8; r.full_scale = 255.0; break;
     case CV_16U: r.bit_depth = 16; r.full_scale = 65535.0; break;
+    case CV_16S: r.bit_depth = 16; r.full_scale = 32767.0; r.range_min = -32768.0; break;
     case CV_32F: r.bit_depth = 32; r.full_scale = 1.0; break;
-    default: throw file_error(file, "unsupported pixel type (expected 8/16-bit integer or 32-bit float)");
+    default:
+      throw file_error(file, "unsupported pixel type (expected 8/16-bit integer or 32-bit float)");
   }
-  raw.convertTo(r.pixels, CV_32F);
+  gray.convertTo(r.pixels, CV_32F);
   return r;
 }
 
+}  // namespace
+
+bool is_radiograph_file(const fs::path& file) {
+  return is_opencv_image(lower_extension(file)) || is_dicom_file(file);
+}
+
+Radiograph read_radiograph(const fs::path& file) {
+  if (!fs::exists(file)) throw file_error(file, "file not found");
+  if (fs::is_directory(file)) throw file_error(file, "is a folder, not an image");
+  if (is_opencv_image(lower_extension(file))) return read_opencv_image(file);
+  if (is_dicom_file(file)) return read_dicom(file);
+  throw file_error(file, "unknown image format (expected PNG, JPEG, TIFF or DICOM)");
+}
+
 void write_radiograph_image(const fs::path& file, const cv::Mat& pixels, PixelDepth depth) {
+  if (pixels.channels() != 1) throw file_error(file, "a radiograph to write must be single-channel");
+  const std::string ext = lower_extension(file);
+  const bool tiff = ext == ".tif" || ext == ".tiff";
+  const bool jpeg = ext == ".jpg" || ext == ".jpeg";
+  if (!tiff && !jpeg && ext != ".png")
+    throw file_error(file, "cannot write '" + ext + "' (expected .png, .tif, .tiff, .jpg)");
+  if (depth == PixelDepth::f32 && !tiff) throw file_error(file, "32-bit float needs TIFF");
+  if (depth == PixelDepth::u16 && jpeg) throw file_error(file, "JPEG holds 8-bit only");
   cv::Mat out;
   switch (depth) {
     case PixelDepth::u8: pixels.convertTo(out, CV_8U); break;
@@ -64,16 +99,16 @@ void write_radiograph_image(const fs::path& file, const cv::Mat& pixels, PixelDe
 cv::Mat read_label_map(const fs::path& file) {
   if (!fs::exists(file)) throw file_error(file, "file not found");
   cv::Mat m = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
-  if (m.empty()) throw file_error(file, "cannot read as an image");
+  if (m.empty()) throw file_error(file, "cannot read as an image (corrupt or unsupported file)");
   if (m.type() != CV_8UC1)
     throw file_error(file, "a mask must be an 8-bit single-channel PNG (found " +
-                               std::to_string(m.channels()) + " channel(s), depth code " +
-                               std::to_string(m.depth()) + ")");
+                               std::to_string(m.channels()) + " channel(s), " +
+                               std::to_string(8 * m.elemSize1()) + "-bit)");
   return m;
 }
 
 void write_label_map(const fs::path& file, const cv::Mat& labels) {
-  CV_Assert(labels.type() == CV_8UC1);
+  if (labels.type() != CV_8UC1) throw file_error(file, "a label map must be 8-bit single-channel");
   write_atomically(file, [&](const fs::path& tmp) {
     if (!cv::imwrite(tmp.string(), labels)) throw file_error(file, "cannot write mask");
   });

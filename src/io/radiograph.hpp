@@ -19,8 +19,12 @@ struct Radiograph {
   int bit_depth = 0;  // 8, 16, 32 (float) or DICOM BitsStored
   Photometric photometric = Photometric::unknown;  // as found in the file, before conversion
   std::optional<std::array<double, 2>> pixel_spacing_mm;  // row, column spacing (DICOM)
-  // Nominal full scale of the stored values: 255, 65535, 1.0 for float, the DICOM range.
+  // Nominal full scale of the stored values: 255, 65535, 1.0 for float; for DICOM the highest
+  // value the stored bits can take after the modality transform.
   double full_scale = 0.0;
+  // Lowest representable value: 0 except for signed data or a DICOM rescale intercept, so
+  // (pixels - range_min) / (full_scale - range_min) maps the representable range to 0..1.
+  double range_min = 0.0;
   bool converted_from_rgb = false;  // a colour file was turned into gray (with a warning)
 
   int width() const { return pixels.cols; }
@@ -37,8 +41,8 @@ bool is_radiograph_file(const std::filesystem::path& file);
 
 enum class PixelDepth { u8, u16, f32 };
 
-// Writes a gray image atomically as PNG or TIFF (by extension) at the given depth; values are
-// rounded and clamped to the depth's range (f32: TIFF only).
+// Writes a gray image atomically as PNG, TIFF or JPEG (by extension) at the given depth; values
+// are rounded and clamped to the depth's range (f32: TIFF only; JPEG: u8 only, lossy).
 void write_radiograph_image(const std::filesystem::path& file, const cv::Mat& pixels,
                             PixelDepth depth);
 

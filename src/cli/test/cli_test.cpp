@@ -1,29 +1,13 @@
 // The command line's outside contract: --help everywhere, one-line errors, exit codes.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <algorithm>
 #include <string>
 
-namespace {
+#include "cli/test/run_xnet.hpp"
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-Result run(const std::string& args) {
-  const std::string command = std::string(XNET_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
-
-}  // namespace
+using xnet::test::Result;
+using xnet::test::run;
 
 TEST(Cli, EveryContractCommandPrintsHelp) {
   for (const char* command : {"check", "info", "synth", "train", "cv", "evaluate", "predict",

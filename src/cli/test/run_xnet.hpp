@@ -1,0 +1,26 @@
+#pragma once
+// Runs the built xnet program (XNET_BINARY) with arguments, as a user's shell would.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace xnet::test {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+inline Result run(const std::string& args) {
+  const std::string command = std::string(XNET_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+}  // namespace xnet::test

@@ -1,0 +1,275 @@
+#include "io/dicom.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <mutex>
+#include <vector>
+
+#include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmimgle/dcmimage.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/oflog/oflog.h>
+#include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace xnet {
+
+namespace {
+
+// The compressed transfer syntaxes DCMTK can decode: JPEG (baseline, extended, lossless),
+// JPEG-LS and RLE. Registered once per process. DCMTK logs informational notes on stderr by
+// default; only its errors are worth a user's attention (ours carry the file name).
+void register_decoders() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+    DJDecoderRegistration::registerCodecs();
+    DJLSDecoderRegistration::registerCodecs();
+    DcmRLEDecoderRegistration::registerCodecs();
+  });
+}
+
+// Stored pixel value -> modality value: the Modality LUT Sequence when present, otherwise
+// RescaleSlope * stored + RescaleIntercept (PS3.3 C.11.1).
+struct ModalityTransform {
+  double slope = 1.0;
+  double intercept = 0.0;
+  std::vector<double> lut;  // empty: linear rescale
+  long lut_first = 0;       // stored value mapped to lut[0]
+
+  double operator()(double stored) const {
+    if (lut.empty()) return slope * stored + intercept;
+    const double i = std::clamp(stored - lut_first, 0.0, static_cast<double>(lut.size() - 1));
+    return lut[static_cast<std::size_t>(i)];
+  }
+};
+
+ModalityTransform read_modality_transform(DcmDataset& ds, bool signed_pixels,
+                                          const fs::path& file) {
+  ModalityTransform t;
+  DcmItem* item = nullptr;
+  if (ds.findAndGetSequenceItem(DCM_ModalityLUTSequence, item, 0).good() && item) {
+    Uint16 entries = 0, first = 0, bits = 16;
+    item->findAndGetUint16(DCM_LUTDescriptor, entries, 0);
+    item->findAndGetUint16(DCM_LUTDescriptor, first, 1);
+    item->findAndGetUint16(DCM_LUTDescriptor, bits, 2);
+    const std::size_t n = entries == 0 ? 65536 : entries;  // 0 means 2^16 (PS3.3 C.11.1.1)
+    const Uint16* data = nullptr;
+    unsigned long count = 0;
+    if (item->findAndGetUint16Array(DCM_LUTData, data, &count).good() && data) {
+      if (count < n && bits <= 8 && 2 * count >= n) {  // 8-bit entries packed two per word
+        const auto* bytes = reinterpret_cast<const Uint8*>(data);
+        t.lut.assign(bytes, bytes + n);
+      } else if (count >= n) {
+        t.lut.assign(data, data + n);
+      }
+    }
+    if (t.lut.empty()) throw file_error(file, "Modality LUT Sequence without usable LUT Data");
+    t.lut_first = signed_pixels ? static_cast<Sint16>(first) : first;
+    return t;
+  }
+  ds.findAndGetFloat64(DCM_RescaleSlope, t.slope);
+  ds.findAndGetFloat64(DCM_RescaleIntercept, t.intercept);
+  if (t.slope == 0.0) t.slope = 1.0;  // a zero slope is a broken header, not a black image
+  return t;
+}
+
+Photometric photometric_from(const OFString& name) {
+  if (name == "MONOCHROME1") return Photometric::monochrome1;
+  if (name == "MONOCHROME2") return Photometric::monochrome2;
+  return name.empty() ? Photometric::unknown : Photometric::rgb;
+}
+
+// DCMTK's intermediate pixels (stored values, modality transform skipped) as an OpenCV Mat.
+cv::Mat stored_values(const DiPixel& px, int rows, int cols, const fs::path& file) {
+  void* data = const_cast<void*>(px.getData());
+  if (!data || px.getCount() < static_cast<unsigned long>(rows) * cols)
+    throw file_error(file, "DICOM pixel data is shorter than Rows x Columns");
+  switch (px.getRepresentation()) {
+    case EPR_Uint8: return cv::Mat(rows, cols, CV_8U, data).clone();
+    case EPR_Sint8: return cv::Mat(rows, cols, CV_8S, data).clone();
+    case EPR_Uint16: return cv::Mat(rows, cols, CV_16U, data).clone();
+    case EPR_Sint16: return cv::Mat(rows, cols, CV_16S, data).clone();
+    case EPR_Sint32: return cv::Mat(rows, cols, CV_32S, data).clone();
+    case EPR_Uint32: {
+      cv::Mat out(rows, cols, CV_64F);
+      const auto* p = static_cast<const Uint32*>(data);
+      std::copy(p, p + static_cast<std::size_t>(rows) * cols, out.ptr<double>());
+      return out;
+    }
+  }
+  throw file_error(file, "unsupported DICOM pixel representation");
+}
+
+// Modality values, with MONOCHROME1 turned to MONOCHROME2 orientation by inverting over the
+// representable range in modality space: m' = M(s_min) + M(s_max) - M(s). For a linear
+// rescale of unsigned data this is slope * ((2^bits - 1) - s) + intercept, so a MONOCHROME1
+// file storing (2^bits - 1 - v) reads exactly like a MONOCHROME2 file storing v.
+void apply_modality(Radiograph& r, const cv::Mat& stored, const ModalityTransform& m,
+                    double s_min, double s_max, bool invert) {
+  const double lo = m(s_min), hi = m(s_max);
+  if (m.lut.empty()) {
+    const double alpha = invert ? -m.slope : m.slope;
+    const double beta = invert ? m.slope * (s_min + s_max) + m.intercept : m.intercept;
+    stored.convertTo(r.pixels, CV_32F, alpha, beta);
+  } else {
+    cv::Mat s;
+    stored.convertTo(s, CV_64F);
+    r.pixels.create(s.size(), CV_32F);
+    for (int y = 0; y < s.rows; ++y) {
+      const double* in = s.ptr<double>(y);
+      float* out = r.pixels.ptr<float>(y);
+      for (int x = 0; x < s.cols; ++x) {
+        const double v = m(in[x]);
+        out[x] = static_cast<float>(invert ? lo + hi - v : v);
+      }
+    }
+  }
+  r.range_min = std::min(lo, hi);
+  r.full_scale = std::max(lo, hi);
+}
+
+std::optional<std::array<double, 2>> read_pixel_spacing(DcmDataset& ds) {
+  // PixelSpacing is at the patient; projection radiographs often carry only
+  // ImagerPixelSpacing (at the detector), which is the best spacing there is then.
+  for (const DcmTagKey& tag : {DCM_PixelSpacing, DCM_ImagerPixelSpacing}) {
+    Float64 row = 0, col = 0;
+    if (ds.findAndGetFloat64(tag, row, 0).good() && ds.findAndGetFloat64(tag, col, 1).good() &&
+        row > 0 && col > 0)
+      return std::array<double, 2>{row, col};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool is_dicom_file(const fs::path& file) {
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (ext == ".dcm" || ext == ".dicom") return true;
+  std::ifstream in(file, std::ios::binary);
+  char head[132] = {};
+  return in.read(head, sizeof head) && std::string(head + 128, 4) == "DICM";
+}
+
+Radiograph read_dicom(const fs::path& file) {
+  register_decoders();
+  if (!fs::exists(file)) throw file_error(file, "file not found");
+  DcmFileFormat format;
+  const OFCondition loaded = format.loadFile(file.c_str());
+  if (loaded.bad()) throw file_error(file, std::string("cannot read as DICOM: ") + loaded.text());
+  DcmDataset& ds = *format.getDataset();
+  if (!ds.tagExistsWithValue(DCM_PixelData)) throw file_error(file, "DICOM file has no pixel data");
+
+  Radiograph r;
+  r.source = file;
+  OFString name;
+  ds.findAndGetOFString(DCM_PhotometricInterpretation, name);
+  r.photometric = photometric_from(name);
+  r.pixel_spacing_mm = read_pixel_spacing(ds);
+  Sint32 frames = 1;
+  if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 1)
+    spdlog::warn("{}: {} frames, reading the first", file.string(), frames);
+
+  // Only the first frame; the modality transform is applied here in floating point, since
+  // DCMTK's own keeps integer pixels and would truncate fractional rescale slopes.
+  const E_TransferSyntax xfer = ds.getOriginalXfer();
+  DicomImage image(&ds, xfer, CIF_IgnoreModalityTransformation, 0, 1);
+  if (image.getStatus() != EIS_Normal)
+    throw file_error(file, std::string("cannot decode DICOM pixel data (") +
+                               DcmXfer(xfer).getXferName() + "): " +
+                               DicomImage::getString(image.getStatus()));
+  const int rows = static_cast<int>(image.getHeight()), cols = static_cast<int>(image.getWidth());
+
+  if (!image.isMonochrome()) {
+    const void* rgb = image.getOutputData(8, 0, 0);
+    if (!rgb) throw file_error(file, "cannot decode DICOM colour pixel data");
+    cv::cvtColor(cv::Mat(rows, cols, CV_8UC3, const_cast<void*>(rgb)), r.pixels, cv::COLOR_RGB2GRAY);
+    r.pixels.convertTo(r.pixels, CV_32F);
+    r.bit_depth = 8;
+    r.full_scale = 255.0;
+    r.converted_from_rgb = true;
+    spdlog::warn("{}: colour DICOM ({}) converted to gray", file.string(), name.c_str());
+    return r;
+  }
+
+  const DiPixel* px = image.getInterData();
+  if (!px) throw file_error(file, "cannot decode DICOM pixel data");
+  Uint16 bits = 0, representation = 0;
+  if (ds.findAndGetUint16(DCM_BitsStored, bits).bad() || bits == 0)
+    bits = static_cast<Uint16>(image.getDepth());
+  ds.findAndGetUint16(DCM_PixelRepresentation, representation);
+  const bool is_signed = representation == 1;
+  const double s_min = is_signed ? -std::ldexp(1.0, bits - 1) : 0.0;
+  const double s_max = is_signed ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+  r.bit_depth = bits;
+  apply_modality(r, stored_values(*px, rows, cols, file), read_modality_transform(ds, is_signed, file),
+                 s_min, s_max, r.photometric == Photometric::monochrome1);
+  return r;
+}
+
+void write_dicom(const fs::path& file, const cv::Mat& stored, Photometric photometric,
+                 double rescale_slope, double rescale_intercept,
+                 std::optional<std::array<double, 2>> pixel_spacing_mm, int bits_stored) {
+  const bool is_signed = stored.type() == CV_16SC1;
+  if (stored.type() != CV_16UC1 && !is_signed)
+    throw file_error(file, "write_dicom needs 16-bit single-channel pixels");
+  if (photometric != Photometric::monochrome1 && photometric != Photometric::monochrome2)
+    throw file_error(file, "write_dicom writes MONOCHROME1 or MONOCHROME2 only");
+  if (bits_stored < 1 || bits_stored > 16) throw file_error(file, "BitsStored must be 1-16");
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(stored, &lo, &hi);
+  const double s_min = is_signed ? -std::ldexp(1.0, bits_stored - 1) : 0.0;
+  const double s_max = is_signed ? std::ldexp(1.0, bits_stored - 1) - 1 : std::ldexp(1.0, bits_stored) - 1;
+  if (lo < s_min || hi > s_max)
+    throw file_error(file, "pixel values do not fit in " + std::to_string(bits_stored) + " bits");
+
+  DcmFileFormat format;
+  DcmDataset& ds = *format.getDataset();
+  char uid[100];
+  const auto put = [&](const DcmTagKey& tag, const std::string& value) {
+    const OFCondition c = ds.putAndInsertString(tag, value.c_str());
+    if (c.bad()) throw file_error(file, std::string("cannot build DICOM header: ") + c.text());
+  };
+  put(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+  put(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
+  put(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
+  put(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
+  put(DCM_Modality, "OT");
+  put(DCM_PhotometricInterpretation,
+      photometric == Photometric::monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
+  ds.putAndInsertUint16(DCM_SamplesPerPixel, 1);
+  ds.putAndInsertUint16(DCM_Rows, static_cast<Uint16>(stored.rows));
+  ds.putAndInsertUint16(DCM_Columns, static_cast<Uint16>(stored.cols));
+  ds.putAndInsertUint16(DCM_BitsAllocated, 16);
+  ds.putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(bits_stored));
+  ds.putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(bits_stored - 1));
+  ds.putAndInsertUint16(DCM_PixelRepresentation, is_signed ? 1 : 0);
+  put(DCM_RescaleSlope, cv::format("%.10g", rescale_slope));
+  put(DCM_RescaleIntercept, cv::format("%.10g", rescale_intercept));
+  put(DCM_RescaleType, "US");  // unspecified units
+  if (pixel_spacing_mm)
+    put(DCM_PixelSpacing, cv::format("%.10g\\%.10g", (*pixel_spacing_mm)[0], (*pixel_spacing_mm)[1]));
+  const cv::Mat contiguous = stored.isContinuous() ? stored : stored.clone();
+  ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(contiguous.data),
+                             contiguous.total());
+
+  write_atomically(file, [&](const fs::path& tmp) {
+    const OFCondition c = format.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
+    if (c.bad()) throw file_error(file, std::string("cannot write DICOM: ") + c.text());
+  });
+}
+
+}  // namespace xnet

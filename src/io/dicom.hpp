@@ -1,0 +1,29 @@
+#pragma once
+// DICOM radiographs through DCMTK: reading (uncompressed, JPEG, JPEG-LS and RLE transfer
+// syntaxes; Modality LUT or rescale applied; MONOCHROME1 turned to MONOCHROME2 orientation)
+// and a small writer for test data and acceptance datasets.
+#include <array>
+#include <filesystem>
+#include <optional>
+
+#include <opencv2/core.hpp>
+
+#include "io/radiograph.hpp"
+
+namespace xnet {
+
+// True for a `.dcm` extension, or a file of any name with the 'DICM' marker at byte 128.
+bool is_dicom_file(const std::filesystem::path& file);
+
+// The first frame of a DICOM file as a Radiograph. Throws xnet::Error naming the file.
+Radiograph read_dicom(const std::filesystem::path& file);
+
+// Writes a single-frame gray DICOM (Explicit VR Little Endian) atomically. `stored` is CV_16UC1
+// (PixelRepresentation 0) or CV_16SC1 (PixelRepresentation 1); `photometric` must be
+// monochrome1 or monochrome2; values outside bits_stored are an error.
+void write_dicom(const std::filesystem::path& file, const cv::Mat& stored, Photometric photometric,
+                 double rescale_slope = 1.0, double rescale_intercept = 0.0,
+                 std::optional<std::array<double, 2>> pixel_spacing_mm = std::nullopt,
+                 int bits_stored = 16);
+
+}  // namespace xnet

@@ -1,0 +1,334 @@
+#include "report/html_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "report/charts.hpp"
+
+namespace xnet::report {
+namespace {
+
+using nlohmann::json;
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string not_available(const std::string& why) {
+  return "<p class=\"missing\">not available: " + escape(why) + "</p>\n";
+}
+
+std::string section(const std::string& id, const std::string& title, const std::string& body) {
+  return "<section id=\"" + id + "\">\n<h2>" + escape(title) + "</h2>\n" + body + "</section>\n";
+}
+
+// PLplot names its clip paths the same in every SVG; inline in one page they must differ.
+std::string figure(std::string svg) {
+  static int counter = 0;
+  const std::string prefix = "f" + std::to_string(counter++) + "_";
+  for (const std::string from : {"id=\"", "url(#", "href=\"#"}) {
+    for (std::size_t pos = svg.find(from); pos != std::string::npos; pos = svg.find(from, pos)) {
+      svg.insert(pos + from.size(), prefix);
+      pos += from.size() + prefix.size();
+    }
+  }
+  return "<figure>" + svg + "</figure>\n";
+}
+
+// A number from the JSON, none for null, missing or not a number.
+std::optional<double> number(const json& j, const std::string& key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
+}
+
+std::string cell(const std::optional<double>& v, const char* pattern = "%.4f") {
+  if (!v) return "<td class=\"null\">&ndash;</td>";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, pattern, *v);
+  return std::string("<td>") + buf + "</td>";
+}
+
+std::vector<double> json_numbers(const json& j) {
+  std::vector<double> v;
+  if (j.is_array())
+    for (const auto& x : j) v.push_back(x.is_number() ? x.get<double>() : std::nan(""));
+  return v;
+}
+
+std::vector<std::string> class_names(const json& m) {
+  std::vector<std::string> names;
+  if (m.contains("classes") && m["classes"].is_array())
+    for (const auto& c : m["classes"])
+      if (c.is_string()) names.push_back(c.get<std::string>());
+  return names;
+}
+
+std::string summary(const RunFolder& run) {
+  std::string body = "<p>Run folder: <code>" + escape(run.path.string()) + "</code></p>\n";
+  if (!run.metrics) return body + not_available(run.metrics_missing);
+  const json& m = *run.metrics;
+  const json cal = m.value("calibration", json::object());
+  const json w = m.value("weighted", json::object());
+  body += "<table><tr><th>images</th><th>pixels</th><th>accuracy</th><th>weighted F1</th>"
+          "<th>weighted AUC</th><th>confidence</th><th>ECE</th><th>MCE</th></tr><tr>" +
+          cell(number(m, "images"), "%.0f") + cell(number(m, "pixels"), "%.0f") +
+          cell(number(m, "accuracy")) + cell(number(w, "f1")) + cell(number(w, "auc")) +
+          cell(number(cal, "confidence")) + cell(number(cal, "ece")) + cell(number(cal, "mce")) +
+          "</tr></table>\n";
+  return body;
+}
+
+std::string learning_curves(const RunFolder& run) {
+  if (!run.history) return not_available(run.history_missing);
+  const History& h = *run.history;
+  const std::vector<double>* epoch = h.column("epoch");
+  if (!epoch) return not_available("history.csv has no epoch column");
+  struct Panel {
+    std::string title, y_label;
+    std::vector<std::string> columns;
+    bool log_y;
+    LineChart::Legend legend;
+  };
+  const Panel panels[] = {
+      {"Loss", "loss", {"train_loss", "val_loss"}, false, LineChart::Legend::top_right},
+      {"Validation", "fraction", {"val_accuracy", "val_weighted_f1"}, false,
+       LineChart::Legend::bottom_right},
+      {"Learning rate", "learning rate", {"lr"}, true, LineChart::Legend::top_right},
+      {"Time per epoch", "seconds", {"seconds"}, false, LineChart::Legend::top_right}};
+  std::string body;
+  for (const Panel& panel : panels) {
+    LineChart chart;
+    chart.title = panel.title, chart.x_label = "epoch", chart.y_label = panel.y_label;
+    chart.log_y = panel.log_y;
+    chart.legend = panel.legend;
+    for (const auto& name : panel.columns)
+      if (const auto* column = h.column(name))
+        chart.series.push_back({name, *epoch, *column, palette(chart.series.size())});
+    if (chart.series.empty())
+      body += not_available(panel.title + ": history.csv has no column " + panel.columns[0]);
+    else
+      body += figure(draw_line_chart(chart));
+  }
+  return body;
+}
+
+std::string per_class(const RunFolder& run) {
+  if (!run.metrics) return not_available(run.metrics_missing);
+  const json& m = *run.metrics;
+  const json pc = m.value("per_class", json::object());
+  std::string body =
+      "<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>IoU</th>"
+      "<th>ROC AUC</th><th>support (pixels)</th></tr>\n";
+  auto row = [](const std::string& name, const json& c) {
+    return "<tr><th>" + escape(name) + "</th>" + cell(number(c, "precision")) +
+           cell(number(c, "recall")) + cell(number(c, "f1")) + cell(number(c, "iou")) +
+           cell(number(c, "auc")) + cell(number(c, "support"), "%.0f") + "</tr>\n";
+  };
+  for (const auto& name : class_names(m)) body += row(name, pc.value(name, json::object()));
+  body += row("support-weighted", m.value("weighted", json::object()));
+  return body + "</table>\n<p class=\"note\">&ndash; = does not exist (class absent from the truth, or never predicted).</p>\n";
+}
+
+std::string confusion_matrix(const RunFolder& run) {
+  if (!run.metrics) return not_available(run.metrics_missing);
+  const json& m = *run.metrics;
+  const std::vector<std::string> names = class_names(m);
+  if (!m.contains("confusion_matrix") || !m["confusion_matrix"].is_array() ||
+      m["confusion_matrix"].size() != names.size())
+    return not_available("metrics.json has no confusion_matrix matching its classes");
+  std::vector<std::vector<double>> counts;
+  for (const auto& row : m["confusion_matrix"]) {
+    counts.push_back(json_numbers(row));
+    if (counts.back().size() != names.size())
+      return not_available("metrics.json: a confusion_matrix row has the wrong length");
+  }
+  return figure(draw_confusion(names, counts));
+}
+
+std::string roc(const RunFolder& run) {
+  if (!run.metrics) return not_available(run.metrics_missing);
+  const json& m = *run.metrics;
+  if (!m.contains("roc")) return not_available("metrics.json has no \"roc\" curves");
+  LineChart chart;
+  chart.title = "ROC, one class against the rest (pixels)";
+  chart.x_label = "false-positive rate", chart.y_label = "true-positive rate";
+  chart.x_min = chart.y_min = 0.0;
+  chart.x_max = chart.y_max = 1.0;
+  chart.diagonal = true;
+  chart.legend = LineChart::Legend::bottom_right;
+  std::string absent;
+  const std::vector<std::string> names = class_names(m);
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    const json curve = m["roc"].value(names[k], json::object());
+    std::vector<double> fpr = json_numbers(curve.value("fpr", json::array()));
+    std::vector<double> tpr = json_numbers(curve.value("tpr", json::array()));
+    if (fpr.empty()) {
+      absent += " " + names[k];
+      continue;
+    }
+    const auto auc = number(m.value("per_class", json::object()).value(names[k], json::object()), "auc");
+    char label[96];
+    std::snprintf(label, sizeof label, "%s (AUC %.4f)", names[k].c_str(), auc.value_or(std::nan("")));
+    chart.series.push_back({label, fpr, tpr, palette(k)});
+  }
+  if (chart.series.empty()) return not_available("metrics.json holds no ROC points");
+  std::string body = figure(draw_line_chart(chart));
+  if (!absent.empty()) body += not_available("ROC of" + absent + " (no pixels of the class, or of the rest)");
+  return body;
+}
+
+std::vector<ReliabilityBar> bars(const json& diagram) {
+  std::vector<ReliabilityBar> out;
+  for (const auto& b : diagram.value("bins", json::array()))
+    out.push_back({number(b, "lo").value_or(0), number(b, "hi").value_or(0), number(b, "confidence"),
+                   number(b, "accuracy"), number(b, "count").value_or(0)});
+  return out;
+}
+
+std::string reliability(const RunFolder& run) {
+  if (!run.metrics) return not_available(run.metrics_missing);
+  const json& m = *run.metrics;
+  std::string body;
+  auto title = [](const std::string& what, const json& d) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s: ECE %.4f, MCE %.4f", what.c_str(),
+                  number(d, "ece").value_or(std::nan("")), number(d, "mce").value_or(std::nan("")));
+    return std::string(buf);
+  };
+  if (m.contains("calibration") && m["calibration"].contains("bins"))
+    body += figure(draw_reliability(title("Top class (max probability)", m["calibration"]),
+                                    bars(m["calibration"])));
+  else
+    body += not_available("metrics.json has no calibration bins");
+  if (!m.contains("reliability")) return body + not_available("metrics.json has no per-class \"reliability\"");
+  body += "<p class=\"note\">Per class, one against the rest: confidence p(class), accuracy = "
+          "fraction of pixels of that class.</p>\n";
+  for (const auto& name : class_names(m)) {
+    const json d = m["reliability"].value(name, json::object());
+    if (d.contains("bins"))
+      body += figure(draw_reliability(title(name, d), bars(d)));
+    else
+      body += not_available("reliability of " + name);
+  }
+  return body;
+}
+
+std::string per_category(const RunFolder& run) {
+  if (!run.metrics) return not_available(run.metrics_missing);
+  const json& m = *run.metrics;
+  if (!m.contains("per_category") || !m["per_category"].is_object() || m["per_category"].empty())
+    return not_available("metrics.json has no per_category figures");
+  std::string body =
+      "<table><tr><th>category</th><th>images</th><th>pixels</th><th>accuracy</th>"
+      "<th>weighted precision</th><th>weighted recall</th><th>weighted F1</th>"
+      "<th>weighted IoU</th><th>weighted AUC</th></tr>\n";
+  for (const auto& [name, c] : m["per_category"].items()) {
+    const json w = c.value("weighted", json::object());
+    body += "<tr><th>" + escape(name) + "</th>" + cell(number(c, "images"), "%.0f") +
+            cell(number(c, "pixels"), "%.0f") + cell(number(c, "accuracy")) +
+            cell(number(w, "precision")) + cell(number(w, "recall")) + cell(number(w, "f1")) +
+            cell(number(w, "iou")) + cell(number(w, "auc")) + "</tr>\n";
+  }
+  return body + "</table>\n";
+}
+
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::string examples(const RunFolder& run) {
+  if (run.examples.empty()) return not_available(run.examples_missing);
+  std::string body;
+  for (const Example& e : run.examples) {
+    body += "<div class=\"example\"><h3>" + escape(e.kind) + " #" + std::to_string(e.rank) + "</h3>\n";
+    if (e.caption) body += "<p class=\"caption\">" + escape(e.caption->dump()) + "</p>\n";
+    body += "<div class=\"panels\">";
+    for (const char* panel : {"image", "truth", "prediction", "errors"}) {
+      body += "<div class=\"panel\"><div>" + std::string(panel) + "</div>";
+      const auto it = e.panels.find(panel);
+      if (it == e.panels.end())
+        body += not_available(std::string(panel) + " image missing");
+      else
+        body += "<img alt=\"" + escape(e.kind + " " + panel) + "\" src=\"data:image/png;base64," +
+                base64(read_bytes(it->second)) + "\">";
+      body += "</div>";
+    }
+    body += "</div></div>\n";
+  }
+  return body;
+}
+
+const char* style = R"(<style>
+body { font-family: sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+section { margin-bottom: 2.5em; }
+figure { display: inline-block; margin: 0.5em; }
+figure svg { max-width: 100%; height: auto; width: 560px; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th:first-child { text-align: left; }
+td.null { color: #999; text-align: center; }
+.missing { color: #a33; font-style: italic; }
+.note, .caption { color: #555; font-size: 0.9em; }
+.panels { display: flex; gap: 0.5em; flex-wrap: wrap; }
+.panel { flex: 1 1 22%; min-width: 180px; font-size: 0.9em; }
+.panel img { width: 100%; image-rendering: pixelated; border: 1px solid #ccc; }
+</style>
+)";
+
+}  // namespace
+
+std::string base64(const std::string& bytes) {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < 3; ++k)
+      v = v << 8 | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? alphabet[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
+}
+
+std::string render_report(const RunFolder& run) {
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>xnet report: " +
+                     escape(run.path.filename().string()) + "</title>\n" + style + "</head><body>\n";
+  html += "<h1>xnet report: " + escape(run.path.filename().string()) + "</h1>\n";
+  html += section("summary", "Summary (test split)", summary(run));
+  html += section("learning-curves", "Learning curves", learning_curves(run));
+  html += section("per-class", "Per class", per_class(run));
+  html += section("confusion-matrix", "Confusion matrix", confusion_matrix(run));
+  html += section("roc", "ROC curves", roc(run));
+  html += section("reliability", "Reliability diagrams (15 bins)", reliability(run));
+  html += section("per-category", "Per category", per_category(run));
+  html += section("examples", "Best and worst test images", examples(run));
+  return html + "</body></html>\n";
+}
+
+std::filesystem::path write_report(const std::filesystem::path& run, std::filesystem::path out) {
+  const RunFolder folder = read_run_folder(run);
+  if (out.empty()) out = run / "report.html";
+  write_text_atomically(out, render_report(folder));
+  return out;
+}
+
+}  // namespace xnet::report

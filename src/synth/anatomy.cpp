@@ -1,0 +1,105 @@
+#include "synth/anatomy.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "synth/anatomy_parts.hpp"
+
+namespace xnet::synth {
+
+// Builders, one file per region (limbs_upper.cpp, limbs_lower.cpp, trunk.cpp, phantoms.cpp).
+Specimen build_hand(Random& rng);
+Specimen build_wrist(Random& rng);
+Specimen build_elbow(Random& rng);
+Specimen build_knee(Random& rng);
+Specimen build_ankle(Random& rng);
+Specimen build_foot(Random& rng);
+Specimen build_lamb_leg(Random& rng);
+Specimen build_lumbar_spine(Random& rng);
+Specimen build_hip(Random& rng);
+Specimen build_pmma_phantom(Random& rng);
+Specimen build_foil_phantom(Random& rng);
+
+namespace {
+using Builder = Specimen (*)(Random&);
+// The categories of the original data (reference.md: hand, ankle, knee, lumbar spine, neck of
+// femur, lamb leg, PMMA with aluminium, foils, ...).
+const std::vector<std::pair<std::string, Builder>>& builders() {
+  static const std::vector<std::pair<std::string, Builder>> table = {
+      {"hand", build_hand},
+      {"wrist", build_wrist},
+      {"elbow", build_elbow},
+      {"knee", build_knee},
+      {"ankle", build_ankle},
+      {"foot", build_foot},
+      {"lumbar-spine", build_lumbar_spine},
+      {"hip", build_hip},
+      {"lamb-leg", build_lamb_leg},
+      {"pmma-phantom", build_pmma_phantom},
+      {"foil-phantom", build_foil_phantom},
+  };
+  return table;
+}
+}  // namespace
+
+const std::vector<std::string>& category_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& [name, builder] : builders()) n.push_back(name);
+    return n;
+  }();
+  return names;
+}
+
+Specimen build_specimen(const std::string& category, Random& rng) {
+  for (const auto& [name, builder] : builders())
+    if (name == category) return builder(rng);
+  throw Error("unknown synthetic category '" + category + "'");
+}
+
+namespace parts {
+
+cv::Point2d along(cv::Point2d p, double angle, double len) {
+  const double a = angle * M_PI / 180.0;
+  return {p.x + len * std::cos(a), p.y + len * std::sin(a)};
+}
+
+Part long_bone(cv::Point2d a, cv::Point2d b, double ra, double rb, double waist, double shell_mid,
+               double shell_end, double depth) {
+  return {Capsule{a, b, ra, rb, waist, depth}, Tissue::bone, shell_mid, shell_end};
+}
+
+Part short_bone(cv::Point2d c, double ax, double ay, double az, double angle, double shell,
+                double tilt) {
+  return {Ellipsoid{c, ax, ay, az, angle, tilt}, Tissue::bone, shell, shell};
+}
+
+Part flesh(cv::Point2d a, cv::Point2d b, double ra, double rb, double depth) {
+  return {Capsule{a, b, ra, rb, 1.0, depth}, Tissue::envelope};
+}
+
+Part flesh_blob(cv::Point2d c, double ax, double ay, double az, double angle) {
+  return {Ellipsoid{c, ax, ay, az, angle, 0.0}, Tissue::envelope};
+}
+
+cv::Point2d digit(Body& body, Random& rng, cv::Point2d start, double angle,
+                  const std::vector<Phalanx>& bones, double gap, double max_flexion, double margin) {
+  cv::Point2d p = start;
+  for (const Phalanx& b : bones) {
+    // Flexion bends the digit towards the detector too: its projection shortens (cos).
+    const double flex = rng.uniform(0.0, max_flexion);
+    const double len = b.length * std::cos(flex * M_PI / 180.0);
+    const cv::Point2d q = along(p, angle, len);
+    body.parts.push_back(long_bone(p, q, b.radius * 1.15, b.radius, 0.72, b.radius * 0.35,
+                                   b.radius * 0.12));
+    body.parts.push_back(flesh(p, q, b.radius + margin, b.radius * 0.8 + margin, 0.85));
+    p = along(q, angle, gap);
+    angle += rng.normal(0.0, max_flexion * 0.15);
+  }
+  return p;
+}
+
+double vary(Random& rng, double spread) { return 1.0 + rng.uniform(-spread, spread); }
+
+}  // namespace parts
+}  // namespace xnet::synth

@@ -1,0 +1,30 @@
+#pragma once
+// The body parts and phantoms synthetic radiographs show: one random specimen per call.
+#include <string>
+#include <vector>
+
+#include "synth/body.hpp"
+#include "synth/random.hpp"
+
+namespace xnet::synth {
+
+// How a specimen is usually exposed (kVp, scatter): extremities, thick limbs, the trunk,
+// test objects. Ranges in exposure.cpp, sources in docs/synth.md.
+enum class ExposureClass { extremity, limb, trunk, phantom };
+
+struct Specimen {
+  Body body;
+  cv::Point2d focus;               // body-frame point (mm) the field of view centres on
+  double field_of_view_mm = 250;   // typical width of the image
+  ExposureClass exposure = ExposureClass::extremity;
+  bool any_rotation = true;        // phantoms lie any way; limbs mostly along the image axes
+};
+
+// Category names: the dataset's category column and file-name prefixes (no '_', contract.md).
+const std::vector<std::string>& category_names();
+
+// A random specimen of the category (its pose, size, proportions and density vary);
+// throws xnet::Error for an unknown category.
+Specimen build_specimen(const std::string& category, Random& rng);
+
+}  // namespace xnet::synth

@@ -1,0 +1,85 @@
+#pragma once
+// 3-D body models made of a few solids whose path length along the beam (the z axis) is
+// known in closed form, and their projection into per-material path-length maps.
+#include <array>
+#include <variant>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "synth/materials.hpp"
+
+namespace xnet::synth {
+
+// A shaft lying in the detector plane from a to b (mm) with radius ra at a and rb at b,
+// narrowed in the middle to `waist` times that (bones flare towards their ends), rounded
+// caps, and an elliptical cross-section `depth` times as deep as it is wide.
+struct Capsule {
+  cv::Point2d a, b;
+  double ra = 1.0, rb = 1.0;
+  double waist = 1.0;
+  double depth = 1.0;
+};
+
+// An ellipsoid with semi-axes (ax, ay, az) mm, turned by `angle` deg in the detector plane
+// and tilted by `tilt` deg about its own x axis out of it.
+struct Ellipsoid {
+  cv::Point2d center;
+  double ax = 1.0, ay = 1.0, az = 1.0;
+  double angle = 0.0, tilt = 0.0;
+};
+
+// A flat plate of constant thickness (mm): phantom blocks, steps and foils.
+struct Slab {
+  cv::Point2d center;
+  double half_width = 1.0, half_height = 1.0;
+  double angle = 0.0;
+  double thickness = 1.0;
+};
+
+enum class Tissue {
+  envelope,  // soft tissue; overlapping envelope pieces are one body (union, not sum)
+  bone,      // cortical shell of the given thickness around cancellous bone (marrow)
+  pmma,
+  aluminium,
+  copper,
+};
+
+struct Part {
+  std::variant<Capsule, Ellipsoid, Slab> shape;
+  Tissue tissue = Tissue::envelope;
+  double shell_mid = 0.0;  // cortical thickness (mm) at a shaft's middle, bone only
+  double shell_end = 0.0;  // ... at its ends, and everywhere on an ellipsoid
+};
+
+// One object in its own frame (mm), before it is placed on the detector.
+struct Body {
+  std::vector<Part> parts;
+};
+
+// Where the body lies on the image: pixel = offset + scale * rotate(angle) * mm.
+struct Placement {
+  double scale = 1.0;  // pixels per mm
+  double angle = 0.0;  // deg
+  cv::Point2d offset;
+};
+
+// Path lengths in cm per pixel and material (CV_32F each, indexed by Material).
+struct PathMaps {
+  std::array<cv::Mat, material_count> path;
+  // Bone-like path (cm) along the ray: what makes a pixel bone in the labels.
+  cv::Mat bone_path() const;
+  // All attenuating path (cm).
+  cv::Mat total_path() const;
+};
+
+PathMaps project(const Body& body, const Placement& placement, cv::Size size);
+
+// Path length (mm) of the outer solid and of its inner (marrow) part at a point in the body
+// frame: the closed forms project() evaluates, exposed so tests can check against them.
+struct Chord {
+  double outer = 0.0, inner = 0.0;
+};
+Chord chord_at(const Part& part, cv::Point2d p);
+
+}  // namespace xnet::synth

@@ -1,0 +1,14 @@
+#pragma once
+// What a processed clinical image looks like: log, window, contrast curve and edge
+// enhancement, 8-bit, bone bright and open beam dark.
+#include <opencv2/core.hpp>
+
+#include "synth/random.hpp"
+
+namespace xnet::synth {
+
+// raw: detector values (CV_32F), field: CV_8U 1 inside the exposed field; offset: the
+// detector's dark level. Returns CV_32F in 0..255 (integers).
+cv::Mat render_display(const cv::Mat& raw, const cv::Mat& field, double offset, Random& rng);
+
+}  // namespace xnet::synth
