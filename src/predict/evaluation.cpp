@@ -9,6 +9,7 @@
 #include "core/progress.hpp"
 #include "data/dataset.hpp"
 #include "eval/metrics.hpp"
+#include "infer/overlay.hpp"
 #include "predict/prediction_outputs.hpp"
 #include "predict/run_split.hpp"
 
@@ -70,6 +71,29 @@ class ExampleSelection {
   std::vector<Example> best_, worst_;
 };
 
+// Where prediction and truth differ, red on the gray image (ignored pixels never count).
+cv::Mat error_map(const Example& e) {
+  cv::Mat shown;
+  cv::merge(std::vector<cv::Mat>(3, e.gray8), shown);
+  shown.setTo(cv::Scalar(0, 0, 255), (e.truth != e.predicted) & (e.truth != label::ignore));
+  return shown;
+}
+
+// report/run_folder.hpp's layout: examples/{best,worst}_N_{image,truth,prediction,errors}.png
+// and {best,worst}_N.json, N = 1 the very best / worst.
+void write_examples(const fs::path& dir, const std::string& kind, const std::vector<Example>& examples) {
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    const auto& e = examples[i];
+    const std::string prefix = (dir / (kind + "_" + std::to_string(i + 1))).string();
+    write_png(prefix + "_image.png", e.gray8);
+    write_png(prefix + "_truth.png", colour_overlay(e.gray8, e.truth));
+    write_png(prefix + "_prediction.png", colour_overlay(e.gray8, e.predicted));
+    write_png(prefix + "_errors.png", error_map(e));
+    const nlohmann::json caption = {{"image", e.name}, {"category", e.category}, {"accuracy", e.accuracy}};
+    write_text_atomically(prefix + ".json", caption.dump(2) + "\n");
+  }
+}
+
 }  // namespace
 
 Evaluation evaluate_model(const Segmenter& segmenter, const fs::path& model_file, const fs::path& data,
@@ -97,7 +121,12 @@ Evaluation evaluate_model(const Segmenter& segmenter, const fs::path& model_file
   Evaluation evaluation{eval::to_json(result), eval::format_table(result)};
   ensure_directory(options.out);
   write_text_atomically(options.out / "metrics.json", evaluation.metrics.dump(2) + "\n");
-  // TODO examples layout of eval/report
+  if (options.examples > 0) {
+    const fs::path dir = options.out / "examples";
+    ensure_directory(dir);
+    write_examples(dir, "best", examples.best());
+    write_examples(dir, "worst", examples.worst());
+  }
   return evaluation;
 }
 

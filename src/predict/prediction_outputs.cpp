@@ -30,6 +30,8 @@ void write_probabilities(const fs::path& file, const std::vector<cv::Mat>& proba
   });
 }
 
+}  // namespace
+
 void write_png(const fs::path& file, const cv::Mat& image) {
   // Level 1: the mask and overlay of a 1500x1500 image in tens of milliseconds (level 9 takes
   // ten times longer for files a few percent smaller).
@@ -38,8 +40,6 @@ void write_png(const fs::path& file, const cv::Mat& image) {
     if (!cv::imwrite(tmp.string(), image, params)) throw file_error(file, "cannot write image");
   });
 }
-
-}  // namespace
 
 cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity) {
   cv::Mat canonical = to_canonical(radiograph, polarity), gray;

@@ -68,6 +68,10 @@ TEST_F(EvaluateCommandTest, MetricsAgreeWithTheMasksPredictWrites) {
   std::ifstream in(dir_ / "eval" / "metrics.json");
   const auto metrics = nlohmann::json::parse(in);
   EXPECT_EQ(metrics["images"], 4);
+  // Best and worst images in report/run_folder.hpp's layout.
+  for (const char* file : {"best_1_image.png", "best_1_truth.png", "best_1_prediction.png", "worst_1_errors.png",
+                           "worst_3.json"})
+    EXPECT_TRUE(fs::exists(dir_ / "eval" / "examples" / file)) << file;
   const int classes = static_cast<int>(metrics["classes"].size());
   const auto count = count_from_masks(data_, dir_ / "pred", classes);
   EXPECT_NEAR(metrics["accuracy"].get<double>(), count.accuracy, 0.01);
