@@ -30,16 +30,16 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   xnet::ensure_directory(fs::path(out) / "images");
-  xnet::NetworkSpec spec;
+  xnet::model::NetworkSpec spec;
   spec.base_filters = base_filters;
-  xnet::ModelFile meta;
+  xnet::model::ModelFile meta;
   meta.network = spec;
   meta.input_size = input_size;
   meta.classes.assign(xnet::label::names.begin(), xnet::label::names.begin() + spec.classes);
   xnet::Preprocessing preprocessing;
   preprocessing.input_size = input_size;
   meta.preprocessing = preprocessing;
-  xnet::save_model(fs::path(out) / "model.pt", meta, xnet::make_network(spec));
+  xnet::model::save_model(fs::path(out) / "model.pt", meta, *xnet::model::make_network(spec));
 
   cv::RNG rng(1);
   for (int i = 0; i < images; ++i) {

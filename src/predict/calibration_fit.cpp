@@ -86,12 +86,12 @@ Calibration calibrate_model(const fs::path& model_file, const fs::path& data,
   if (options.max_fpr) criterion << "max_fpr " << *options.max_fpr; else criterion << "best_f1";
   table.criterion = criterion.str();
 
-  LoadedModel model = load_model(model_file);
+  model::LoadedModel model = model::load_model(model_file);
   model.meta.calibration["temperature"] = result.temperature.temperature;
   model.meta.calibration["fitted_on"] = {{"split", options.split}, {"images", samples.size()},
                                          {"pixels", result.temperature.pixels}};
   store_soft_tissue_thresholds(model.meta.thresholds, table);
-  save_model(model_file, model.meta, model.net);
+  model::save_model(model_file, model.meta, *model.net);
   return result;
 }
 

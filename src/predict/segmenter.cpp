@@ -6,7 +6,6 @@
 
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "core/threads.hpp"
 #include "infer/collimator.hpp"
 #include "model/model_file.hpp"
 #include "model/runtime.hpp"
@@ -43,10 +42,10 @@ StageTimings& StageTimings::operator+=(const StageTimings& o) {
 
 struct Segmenter::Impl {
   SegmenterOptions options;
-  LoadedModel model;
+  model::LoadedModel model;
   Preprocessing preprocessing;
   torch::Device device{torch::kCPU};
-  std::unique_ptr<InferenceEngine> engine;
+  std::unique_ptr<model::InferenceEngine> engine;
   std::optional<Polarity> requested_polarity;  // nullopt: detect per image
   SoftTissueThresholdTable thresholds;
   double temperature = 1.0;
@@ -74,11 +73,20 @@ Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions o
   auto& m = *impl_;
   m.options = std::move(options);
   m.requested_polarity = parse_polarity(m.options.polarity);
-  configure_threads(resolve_threads(m.options.threads));
-  m.device = select_device(m.options.device);
-  m.model = load_model(model_file);
-  m.preprocessing = m.model.meta.preprocessing.get<Preprocessing>();
-  m.engine = std::make_unique<InferenceEngine>(m.model.net, m.device);
+  model::configure_threads(m.options.threads);  // 0 = all cores, resolved there
+  m.device = model::select_device(m.options.device);
+  m.model = model::load_model(model_file);
+  // The model's own input size unless its preprocessing names one (older files store it once).
+  auto preprocessing = m.model.meta.preprocessing;
+  if (!preprocessing.contains("input_size")) preprocessing["input_size"] = m.model.meta.input_size;
+  try {
+    m.preprocessing = preprocessing.get<Preprocessing>();
+  } catch (const Error& e) {
+    throw file_error(model_file, e.what());
+  }
+  model::InferenceOptions inference;
+  inference.device = m.device;
+  m.engine = std::make_unique<model::InferenceEngine>(*m.model.net, inference);
   m.thresholds = soft_tissue_thresholds_from(m.model.meta.thresholds);
   if (m.model.meta.calibration.is_object() && m.model.meta.calibration.contains("temperature"))
     m.temperature = m.model.meta.calibration["temperature"].get<double>();

@@ -40,7 +40,7 @@ class PredictCommandTest : public ::testing::Test {
 TEST_F(PredictCommandTest, WritesFullResolutionOutputsAndSummary) {
   write_image("odd.png", {301, 173});
   write_image("tall.tif", {57, 211});
-  const auto r = test::run_xnet("predict " + predict((dir_ / "in").string(), "--save-probabilities"));
+  const auto r = test::run("predict " + predict((dir_ / "in").string(), "--save-probabilities"));
   ASSERT_EQ(r.status, 0) << r.output;
   for (const auto& [stem, size] : {std::pair{"odd", cv::Size(301, 173)}, std::pair{"tall", cv::Size(57, 211)}}) {
     const cv::Mat mask = cv::imread((dir_ / "out" / (std::string(stem) + "_mask.png")).string(), cv::IMREAD_UNCHANGED);
@@ -75,7 +75,7 @@ TEST_F(PredictCommandTest, CorruptFileIsReportedAndTheOthersAreWritten) {
   const fs::path bad = dir_ / "in" / "b.png";
   std::ofstream(bad) << "not a png at all";
   write_image("c.png", {70, 90});
-  const auto r = test::run_xnet("predict " + predict((dir_ / "in").string()));
+  const auto r = test::run("predict " + predict((dir_ / "in").string()));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("xnet: error: " + bad.string()), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(dir_ / "out" / "a_mask.png"));
@@ -88,7 +88,7 @@ TEST_F(PredictCommandTest, CorruptFileIsReportedAndTheOthersAreWritten) {
 }
 
 TEST_F(PredictCommandTest, MissingInputIsAnErrorNamingIt) {
-  const auto r = test::run_xnet("predict " + predict((dir_ / "nowhere.png").string()));
+  const auto r = test::run("predict " + predict((dir_ / "nowhere.png").string()));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("nowhere.png"), std::string::npos) << r.output;
 }

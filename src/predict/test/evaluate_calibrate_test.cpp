@@ -59,10 +59,10 @@ Count count_from_masks(const fs::path& data, const fs::path& predictions, int cl
 }
 
 TEST_F(EvaluateCommandTest, MetricsAgreeWithTheMasksPredictWrites) {
-  const auto p = test::run_xnet("predict " + model_.string() + " " + (data_ / "images").string() + " --out " +
+  const auto p = test::run("predict " + model_.string() + " " + (data_ / "images").string() + " --out " +
                                 (dir_ / "pred").string() + " --threads 1 --device cpu");
   ASSERT_EQ(p.status, 0) << p.output;
-  const auto e = test::run_xnet("evaluate " + model_.string() + " " + data_.string() + " --out " +
+  const auto e = test::run("evaluate " + model_.string() + " " + data_.string() + " --out " +
                                 (dir_ / "eval").string() + " --threads 1 --device cpu");
   ASSERT_EQ(e.status, 0) << e.output;
   std::ifstream in(dir_ / "eval" / "metrics.json");
@@ -87,7 +87,7 @@ TEST_F(EvaluateCommandTest, MetricsAgreeWithTheMasksPredictWrites) {
 TEST_F(EvaluateCommandTest, SplitComesFromTheRunsSplitCsv) {
   std::ofstream(dir_ / "split.csv") << "image,split\nimages/hand_000.png,train\nimages/hand_001.png,val\n"
                                        "images/hand_002.png,test\nimages/hand_003.png,test\n";
-  const auto e = test::run_xnet("evaluate " + model_.string() + " " + data_.string() + " --split test --out " +
+  const auto e = test::run("evaluate " + model_.string() + " " + data_.string() + " --split test --out " +
                                 (dir_ / "eval").string() + " --threads 1 --device cpu");
   ASSERT_EQ(e.status, 0) << e.output;
   std::ifstream in(dir_ / "eval" / "metrics.json");
@@ -97,11 +97,11 @@ TEST_F(EvaluateCommandTest, SplitComesFromTheRunsSplitCsv) {
 TEST_F(EvaluateCommandTest, CalibrateStoresWhatLoadModelReadsBack) {
   std::ofstream(dir_ / "split.csv") << "image,split\nimages/hand_000.png,train\nimages/hand_001.png,val\n"
                                        "images/hand_002.png,val\nimages/hand_003.png,test\n";
-  const auto c = test::run_xnet("calibrate " + model_.string() + " " + data_.string() +
+  const auto c = test::run("calibrate " + model_.string() + " " + data_.string() +
                                 " --soft-tissue-max-fpr 0.05 --threads 1 --device cpu");
   ASSERT_EQ(c.status, 0) << c.output;
   EXPECT_NE(c.output.find("ECE"), std::string::npos) << c.output;
-  const auto model = load_model(model_);
+  const auto model = model::load_model(model_);
   ASSERT_TRUE(model.meta.calibration.contains("temperature"));
   const double t = model.meta.calibration["temperature"].get<double>();
   EXPECT_GT(t, 0.0);

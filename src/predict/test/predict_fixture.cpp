@@ -1,9 +1,7 @@
 #include "predict_fixture.hpp"
 
-#include <array>
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -26,12 +24,12 @@ fs::path fresh_folder(const std::string& name) {
 }
 
 fs::path write_tiny_model(const fs::path& dir, int classes, int base_filters, int input_size) {
-  NetworkSpec spec;
+  model::NetworkSpec spec;
   spec.base_filters = base_filters;
   spec.classes = classes;
   torch::manual_seed(7);
-  auto net = make_network(spec);
-  ModelFile meta;
+  auto net = model::make_network(spec);
+  model::ModelFile meta;
   meta.network = spec;
   meta.input_size = input_size;
   meta.classes.assign(label::names.begin(), label::names.begin() + classes);
@@ -39,7 +37,7 @@ fs::path write_tiny_model(const fs::path& dir, int classes, int base_filters, in
   preprocessing.input_size = input_size;
   meta.preprocessing = preprocessing;
   const fs::path file = dir / "model.pt";
-  save_model(file, meta, net);
+  model::save_model(file, meta, *net);
   return file;
 }
 
@@ -94,16 +92,6 @@ fs::path write_phantom_dataset(const fs::path& root, const std::vector<cv::Size>
     manifest << "images/" << name << ".png,masks/" << name << ".png,hand\n";
   }
   return root;
-}
-
-CommandResult run_xnet(const std::string& args) {
-  const std::string command = std::string(XNET_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
 }
 
 }  // namespace xnet::test

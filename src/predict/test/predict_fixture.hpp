@@ -6,6 +6,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "cli/test/run_xnet.hpp"
+
 namespace xnet::test {
 
 // A fresh folder under the system temp dir, removed by the caller's TearDown.
@@ -26,10 +28,6 @@ cv::Mat phantom_labels(cv::Size size, int field_inset = 0);
 // given phantom sizes; names are hand_000, hand_001, ...
 std::filesystem::path write_phantom_dataset(const std::filesystem::path& root, const std::vector<cv::Size>& sizes);
 
-struct CommandResult {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-CommandResult run_xnet(const std::string& args);
+// Running `xnet` itself: test::run of cli/test/run_xnet.hpp.
 
 }  // namespace xnet::test

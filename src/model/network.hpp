@@ -1,0 +1,65 @@
+#pragma once
+// The segmentation networks of the model zoo behind one interface: XNet (reference.md) and the
+// networks it was compared with (U-Net, simplified SegNet, DeepLab-style ASPP).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+namespace xnet::model {
+
+// What a network is, independent of its weights; stored in model.pt.
+struct NetworkSpec {
+  std::string architecture = "xnet";  // xnet | unet | segnet | deeplab
+  int base_filters = 64;              // filters of the first level, doubled per level (64..512)
+  int kernel_size = 3;                // odd, same padding (reference.md: 3x3)
+  int input_channels = 1;
+  int classes = 3;                    // open beam, soft tissue, bone (+ collimator)
+  int depth = 4;                      // resolution levels; XNet's is fixed at 4 (reference.md)
+  // nearest | unpool | transposed | bilinear; "auto" = the architecture's own: XNet nearest
+  // (reference.md), U-Net transposed (Ronneberger 2015), SegNet unpool, DeepLab bilinear.
+  std::string upsampling = "auto";
+};
+
+void to_json(nlohmann::json& j, const NetworkSpec& spec);
+void from_json(const nlohmann::json& j, NetworkSpec& spec);
+
+// The spec with "auto" replaced by the architecture's own upsampling; throws UsageError for an
+// unknown architecture, an upsampling the architecture does not allow, or impossible sizes.
+NetworkSpec resolve(NetworkSpec spec);
+
+// N x input_channels x H x W -> N x classes x H x W logits, for any H and W: the input is padded
+// (replicating its border) to a multiple of size_multiple() and the logits cropped back.
+struct SegmentationNetImpl : torch::nn::Module {
+  explicit SegmentationNetImpl(NetworkSpec spec) : spec_(resolve(std::move(spec))) {}
+  const NetworkSpec& spec() const { return spec_; }
+
+  torch::Tensor forward(torch::Tensor x);
+  // The feature-extraction (down) path, e.g. to freeze it when fine-tuning.
+  virtual std::vector<torch::Tensor> encoder_parameters() = 0;
+  // Weights of every convolution: the ones the L2 penalty applies to (reference.md).
+  std::vector<torch::Tensor> convolution_weights();
+  // Height and width forward_aligned needs to be divisible by (2^pooling levels).
+  virtual int size_multiple() const = 0;
+
+ protected:
+  virtual torch::Tensor forward_aligned(torch::Tensor x) = 0;
+
+ private:
+  NetworkSpec spec_;
+};
+
+using SegmentationNet = std::shared_ptr<SegmentationNetImpl>;
+
+SegmentationNet make_network(const NetworkSpec& spec);
+
+int64_t count_trainable_parameters(const torch::nn::Module& module);
+
+// Forward GFLOP for one image (2 x multiply-accumulates of every convolution, counted at the
+// shapes of the reference computation), found by a shape-only pass on the meta device.
+double gflop_per_image(const NetworkSpec& spec, int height, int width);
+
+}  // namespace xnet::model

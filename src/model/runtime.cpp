@@ -1,0 +1,71 @@
+#include "model/runtime.hpp"
+
+#include "core/error.hpp"
+#include "core/threads.hpp"
+#include "model/blocks.hpp"
+
+namespace xnet::model {
+
+void configure_threads(int threads) {
+  const int n = resolve_threads(threads);
+  torch::set_num_threads(n);
+  // Settable only once per process, before any inter-op work: later calls keep the first.
+  static const bool interop_set = [n] {
+    try {
+      at::set_num_interop_threads(n);
+    } catch (const c10::Error&) {
+    }
+    return true;
+  }();
+  (void)interop_set;
+}
+
+torch::Device select_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  const bool cuda = torch::cuda::is_available();
+  if (name == "cuda") {
+    if (!cuda) throw Error("--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
+    return torch::kCUDA;
+  }
+  if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  throw UsageError("unknown device '" + name + "' (auto|cpu|cuda)");
+}
+
+namespace {
+
+// A fresh network of the same spec holding copies of net's parameters and buffers.
+SegmentationNet copy_network(const SegmentationNetImpl& net) {
+  auto copy = make_network(net.spec());
+  torch::NoGradGuard no_grad;
+  const auto params = net.named_parameters(), buffers = net.named_buffers();
+  for (auto& p : copy->named_parameters()) p.value().copy_(params[p.key()]);
+  for (auto& b : copy->named_buffers()) b.value().copy_(buffers[b.key()]);
+  return copy;
+}
+
+}  // namespace
+
+InferenceEngine::InferenceEngine(const SegmentationNetImpl& net, InferenceOptions options)
+    : net_(copy_network(net)), options_(options) {
+  net_->eval();
+  for (auto& p : net_->parameters()) p.requires_grad_(false);
+  const auto format = options_.channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+  const auto dtype = options_.bfloat16 ? torch::kBFloat16 : torch::kFloat32;
+  for (const auto& module : net_->modules(false))
+    if (auto* block = module->as<ConvBlockImpl>())
+      block->fold_batch_norm(torch::TensorOptions().device(options_.device).dtype(dtype), format);
+  net_->to(options_.device, dtype);  // the layers without batch norm (heads, transposed)
+  if (options_.channels_last) {
+    for (auto& p : net_->parameters())
+      if (p.dim() == 4) p.set_data(p.contiguous(format));
+  }
+}
+
+torch::Tensor InferenceEngine::logits(torch::Tensor batch) {
+  torch::InferenceMode inference;
+  auto x = batch.to(options_.device, options_.bfloat16 ? torch::kBFloat16 : torch::kFloat32);
+  if (options_.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  return net_->forward(x).to(torch::kCPU, torch::kFloat32).contiguous();
+}
+
+}  // namespace xnet::model

@@ -1,0 +1,40 @@
+#pragma once
+// Where and how fast a network runs: threads, device, and the inference-only fast path.
+#include <string>
+
+#include <torch/torch.h>
+
+#include "model/network.hpp"
+
+namespace xnet::model {
+
+// Intra-op threads (0 = all cores; Debian's LibTorch otherwise uses one) and, once per
+// process, as many inter-op threads.
+void configure_threads(int threads);
+
+// "auto" (CUDA when available, else CPU), "cpu" or "cuda" (an Error when unavailable).
+torch::Device select_device(const std::string& name);
+
+struct InferenceOptions {
+  torch::Device device = torch::kCPU;
+  // Activations and weights in NHWC: oneDNN's convolutions then skip a reorder per layer.
+  bool channels_last = true;
+  // bf16 activations and weights; float32 logits. Off by default: see README figures.
+  bool bfloat16 = false;
+};
+
+// An inference-only copy of a network: batch norm folded into the convolutions, eval mode,
+// no autograd, the chosen memory layout. Gives the argmax of net->eval() (tested).
+class InferenceEngine {
+ public:
+  InferenceEngine(const SegmentationNetImpl& net, InferenceOptions options = {});
+  // N x C x H x W float -> N x classes x H x W float32 logits on the CPU.
+  torch::Tensor logits(torch::Tensor batch);
+  const SegmentationNetImpl& network() const { return *net_; }
+
+ private:
+  SegmentationNet net_;
+  InferenceOptions options_;
+};
+
+}  // namespace xnet::model
