@@ -1,19 +1,49 @@
+#include <cstdio>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "core/error.hpp"
+#include "predict/calibration_fit.hpp"
 
 namespace xnet::cli {
 
+namespace {
+struct CalibrateCommandOptions {
+  std::string model, data;
+  SegmenterOptions segmenter;
+  CalibrateOptions calibrate;
+};
+}  // namespace
+
 void add_calibrate_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("calibrate", "Fit temperature scaling and soft-tissue thresholds on validation data");
-  static std::string model; cmd->add_option("MODEL", model, "Model file")->required();
-  static std::string data; cmd->add_option("DATA", data, "Dataset folder")->required();
-  static int threads = 0; add_threads_option(*cmd, threads);
-  static std::string device = "auto"; add_device_option(*cmd, device);
-  cmd->callback([] { throw not_implemented("calibrate", 6); });
+  auto* cmd = app.add_subcommand(
+      "calibrate",
+      "Fit temperature scaling and soft-tissue thresholds (global and per category) on validation data "
+      "and store them in the model file");
+  auto opt = std::make_shared<CalibrateCommandOptions>();
+  cmd->add_option("MODEL", opt->model, "Model file (rewritten)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("DATA", opt->data, "Dataset folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--split", opt->calibrate.split, "Split fitted on (split.csv beside the model), or all")
+      ->check(CLI::IsMember({"all", "train", "val", "test"}))
+      ->capture_default_str();
+  auto* fpr = cmd->add_option_function<double>(
+                     "--soft-tissue-max-fpr", [opt](double f) { opt->calibrate.max_fpr = f; },
+                     "Threshold with the highest soft-tissue TPR whose FPR is at most F")
+                  ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--soft-tissue-best-f1", "Threshold of the best soft-tissue F1 (the default)")->excludes(fpr);
+  cmd->add_option("--max-pixels", opt->calibrate.max_pixels, "Pixels sampled for the temperature fit")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--polarity", opt->segmenter.polarity, "auto|raw|display")
+      ->check(CLI::IsMember({"auto", "raw", "display"}))
+      ->capture_default_str();
+  add_threads_option(*cmd, opt->segmenter.threads);
+  add_device_option(*cmd, opt->segmenter.device);
+  cmd->callback([opt] {
+    const auto calibration = calibrate_model(opt->model, opt->data, opt->segmenter, opt->calibrate);
+    std::printf("%sstored in %s\n", format_calibration(calibration).c_str(), opt->model.c_str());
+  });
 }
 
 }  // namespace xnet::cli

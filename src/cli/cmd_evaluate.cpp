@@ -1,21 +1,47 @@
+#include <cstdio>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/options.hpp"
-#include "core/error.hpp"
+#include "cli/segmenter_options.hpp"
+#include "predict/evaluation.hpp"
 
 namespace xnet::cli {
 
+namespace {
+struct EvaluateCommandOptions {
+  std::string model, data;
+  SegmenterOptions segmenter;
+  EvaluateOptions evaluate;
+};
+}  // namespace
+
 void add_evaluate_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("evaluate", "Evaluate a model on a dataset: metrics table and metrics.json");
-  static std::string model; cmd->add_option("MODEL", model, "Model file")->required();
-  static std::string data; cmd->add_option("DATA", data, "Dataset folder")->required();
-  static std::string split = "all"; cmd->add_option("--split", split, "all|test|val|train");
-  static std::string out; cmd->add_option("--out", out, "Output folder for metrics.json");
-  static int threads = 0; add_threads_option(*cmd, threads);
-  static std::string device = "auto"; add_device_option(*cmd, device);
-  cmd->callback([] { throw not_implemented("evaluate", 6); });
+  auto* cmd = app.add_subcommand(
+      "evaluate",
+      "Evaluate a model on a dataset: metrics table and metrics.json. By default measures exactly what "
+      "'xnet predict' writes (same thresholds, clean-up and collimator, full resolution)");
+  auto opt = std::make_shared<EvaluateCommandOptions>();
+  cmd->add_option("MODEL", opt->model, "Model file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("DATA", opt->data, "Dataset folder")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--split", opt->evaluate.split, "all | train|val|test (from split.csv beside the model)")
+      ->check(CLI::IsMember({"all", "train", "val", "test"}))
+      ->capture_default_str();
+  cmd->add_option("--out", opt->evaluate.out,
+                  "Folder for metrics.json and examples/ (default: the current folder, so that a run's "
+                  "own metrics.json is never overwritten unasked)")
+      ->capture_default_str();
+  cmd->add_option("--examples", opt->evaluate.examples, "Best and worst images kept as overlays")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_flag("--network-only", opt->segmenter.network_only,
+                "Measure the plain argmax of the network at full resolution (no threshold, clean-up or collimator)");
+  add_segmenter_options(*cmd, opt->segmenter);
+  cmd->callback([opt] {
+    const Segmenter segmenter(opt->model, opt->segmenter);
+    const auto evaluation = evaluate_model(segmenter, opt->model, opt->data, opt->evaluate);
+    std::printf("%s\nwritten: %s\n", evaluation.table.c_str(), (opt->evaluate.out / "metrics.json").string().c_str());
+  });
 }
 
 }  // namespace xnet::cli

@@ -1,22 +1,58 @@
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/options.hpp"
+#include "cli/segmenter_options.hpp"
 #include "core/error.hpp"
+#include "predict/batch_prediction.hpp"
+#include "predict/input_files.hpp"
 
 namespace xnet::cli {
 
+namespace {
+
+struct PredictOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  SegmenterOptions segmenter;
+  BatchOptions batch;
+};
+
+void print_breakdown(const BatchSummary& s, double load_seconds) {
+  const double n = s.written ? static_cast<double>(s.written) : 1.0;
+  const auto& t = s.timings;
+  std::printf(
+      "%zu written, %zu failed in %.2f s (model load %.2f s); per image: read %.3f, preprocess %.3f, "
+      "network %.3f, upsample %.3f, post-process %.3f, write %.3f s\n",
+      s.written, s.failed, s.seconds, load_seconds, t.read / n, t.preprocess / n, t.network / n,
+      t.upsample / n, t.postprocess / n, t.write / n);
+}
+
+}  // namespace
+
 void add_predict_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("predict", "Segment radiographs at full resolution: mask, overlay and JSON per image");
-  static std::string model; cmd->add_option("MODEL", model, "Model file")->required();
-  static std::vector<std::string> inputs; cmd->add_option("INPUT", inputs, "Images or folders")->required();
-  static std::string out; cmd->add_option("--out", out, "Output folder")->required();
-  static double threshold = -1; cmd->add_option("--soft-tissue-threshold", threshold, "Soft tissue only where p > P");
-  static std::string polarity = "auto"; cmd->add_option("--polarity", polarity, "auto|raw|display");
-  static int threads = 0; add_threads_option(*cmd, threads);
-  static std::string device = "auto"; add_device_option(*cmd, device);
-  cmd->callback([] { throw not_implemented("predict", 7); });
+  auto opt = std::make_shared<PredictOptions>();
+  cmd->add_option("MODEL", opt->model, "Model file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("INPUT", opt->inputs, "Images, or folders searched for every radiograph inside")->required();
+  cmd->add_option("--out", opt->batch.out, "Output folder (created)")->required();
+  cmd->add_option("--category", opt->batch.category,
+                  "Body part: picks the model's soft-tissue threshold for that category");
+  cmd->add_flag("--save-probabilities", opt->batch.save_probabilities,
+                "Also write STEM_probabilities.tif (16-bit, one sample per class)");
+  add_segmenter_options(*cmd, opt->segmenter);
+  cmd->callback([opt] {
+    std::vector<std::filesystem::path> inputs(opt->inputs.begin(), opt->inputs.end());
+    const auto files = collect_radiographs(inputs);
+    const Segmenter segmenter(opt->model, opt->segmenter);
+    const auto summary = predict_batch(segmenter, files, opt->batch);
+    print_breakdown(summary, segmenter.load_seconds());
+    if (summary.failed)
+      throw Error(std::to_string(summary.failed) + " of " + std::to_string(files.size()) +
+                  " images failed (reported above); the others were written");
+  });
 }
 
 }  // namespace xnet::cli

@@ -1,0 +1,131 @@
+#include "predict/batch_prediction.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/atomic_file.hpp"
+#include "core/progress.hpp"
+#include "predict/bounded_queue.hpp"
+#include "predict/prediction_outputs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace xnet {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// One image on its way through the stages; radiograph is empty when reading failed.
+struct Job {
+  fs::path file;
+  std::optional<Radiograph> radiograph;
+  Segmentation segmentation;
+  std::string error;
+};
+
+// "FILE: what" once, whether or not the error message already names the file.
+std::string error_about(const fs::path& file, const std::string& what) {
+  const std::string name = file.string();
+  return what.compare(0, name.size(), name) == 0 ? what : name + ": " + what;
+}
+
+class BatchRun {
+ public:
+  BatchRun(const Segmenter& segmenter, const BatchOptions& options, std::size_t total)
+      : segmenter_(segmenter), options_(options), decoded_(options.read_ahead), segmented_(2) {
+    if (options.show_progress) progress_.emplace("predict", total);
+  }
+
+  void read_all(const std::vector<fs::path>& files) {
+    for (const auto& file : files) {
+      Job job;
+      job.file = file;
+      const auto start = Clock::now();
+      try {
+        job.radiograph = read_radiograph(file);
+        job.segmentation.timings.read = seconds_since(start);
+      } catch (const std::exception& e) {
+        job.error = error_about(file, e.what());
+      }
+      if (!decoded_.push(std::move(job))) return;
+    }
+    decoded_.close();
+  }
+
+  void segment_all() {
+    while (auto job = decoded_.pop()) {
+      if (job->radiograph) {
+        try {
+          const double read = job->segmentation.timings.read;
+          job->segmentation = segmenter_.segment(*job->radiograph, options_.category);
+          job->segmentation.timings.read = read;
+        } catch (const std::exception& e) {
+          job->error = error_about(job->file, e.what());
+          job->radiograph.reset();
+        }
+      }
+      segmented_.push(std::move(*job));
+    }
+    segmented_.close();
+  }
+
+  void write_all() {
+    while (auto job = segmented_.pop()) {
+      if (job->radiograph) {
+        try {
+          write_prediction(options_.out, *job->radiograph, job->segmentation, options_.save_probabilities);
+          std::lock_guard lock(mutex_);
+          ++summary_.written;
+          summary_.timings += job->segmentation.timings;
+        } catch (const std::exception& e) {
+          job->error = error_about(job->file, e.what());
+        }
+      }
+      if (!job->error.empty()) report_failure(job->error);
+      if (progress_) progress_->advance(1, summary_.failed ? std::to_string(summary_.failed) + " failed" : "");
+    }
+  }
+
+  BatchSummary summary() { if (progress_) progress_->finish(); return summary_; }
+
+ private:
+  void report_failure(const std::string& message) {
+    std::lock_guard lock(mutex_);
+    ++summary_.failed;
+    std::fprintf(stderr, "%sxnet: error: %s\n", progress_ ? "\n" : "", message.c_str());
+  }
+
+  const Segmenter& segmenter_;
+  const BatchOptions& options_;
+  BoundedQueue<Job> decoded_, segmented_;
+  std::optional<Progress> progress_;
+  std::mutex mutex_;
+  BatchSummary summary_;
+};
+
+}  // namespace
+
+BatchSummary predict_batch(const Segmenter& segmenter, const std::vector<fs::path>& files,
+                           const BatchOptions& options) {
+  const auto start = Clock::now();
+  ensure_directory(options.out);
+  BatchRun run(segmenter, options, files.size());
+  std::thread reader([&] { run.read_all(files); });
+  std::thread writer([&] { run.write_all(); });
+  run.segment_all();
+  reader.join();
+  writer.join();
+  auto summary = run.summary();
+  summary.seconds = seconds_since(start);
+  return summary;
+}
+
+}  // namespace xnet

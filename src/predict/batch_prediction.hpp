@@ -1,0 +1,31 @@
+#pragma once
+// `xnet predict` over many files: a reader thread decodes the next radiographs while the
+// network runs on the current one, a writer thread encodes and writes the previous one's
+// outputs. A file that fails is reported on stderr (`xnet: error: FILE: ...`) and skipped;
+// every other file is still written.
+#include <cstddef>
+#include <filesystem>
+#include <vector>
+
+#include "predict/segmenter.hpp"
+
+namespace xnet {
+
+struct BatchOptions {
+  std::filesystem::path out;
+  bool save_probabilities = false;
+  std::string category;      // per-category soft-tissue threshold for every image
+  std::size_t read_ahead = 2;  // decoded radiographs waiting for the network
+  bool show_progress = true;
+};
+
+struct BatchSummary {
+  std::size_t written = 0, failed = 0;
+  StageTimings timings;  // summed over the written images
+  double seconds = 0;    // wall time of the whole batch
+};
+
+BatchSummary predict_batch(const Segmenter& segmenter, const std::vector<std::filesystem::path>& files,
+                           const BatchOptions& options);
+
+}  // namespace xnet

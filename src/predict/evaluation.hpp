@@ -1,0 +1,36 @@
+#pragma once
+// `xnet evaluate`: runs the Segmenter over a dataset split exactly as `xnet predict` would
+// (same full resolution, thresholds, clean-up and collimator), and counts the result against
+// the masks. With SegmenterOptions::network_only it measures the plain argmax instead.
+//
+// Classes measured: 4 (with collimator) when the model has a collimator class or collimator
+// detection is on (predict then writes label 3 outside the field); otherwise 3, and truth
+// pixels labelled 3 are left out like 255 (a 3-class argmax cannot name them). With a 3-class
+// model and detection on, the collimator "probability" is the detector's decision (1 outside
+// the field), and the network's probabilities are zero there: what predict writes.
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "predict/segmenter.hpp"
+
+namespace xnet {
+
+struct EvaluateOptions {
+  std::string split = "all";  // all|train|val|test (split.csv beside the model)
+  std::filesystem::path out = ".";  // metrics.json and examples/ go here
+  int examples = 3;  // best and worst images by accuracy, as overlays for the report
+  bool show_progress = true;
+};
+
+struct Evaluation {
+  nlohmann::json metrics;  // contract.md's metrics.json
+  std::string table;       // eval's readable table
+};
+
+// Writes out/metrics.json and out/examples/ (atomically) and returns what was written.
+Evaluation evaluate_model(const Segmenter& segmenter, const std::filesystem::path& model_file,
+                          const std::filesystem::path& data, const EvaluateOptions& options);
+
+}  // namespace xnet

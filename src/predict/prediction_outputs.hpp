@@ -1,0 +1,42 @@
+#pragma once
+// What `xnet predict` writes for one radiograph STEM (contract.md), each file atomically:
+//   DIR/STEM_mask.png     labels 0-3, 8-bit, full resolution
+//   DIR/STEM_overlay.png  the labels in colour over the image
+//   DIR/STEM.json         {"image","width","height","fractions","collimator","seconds"}
+//   DIR/STEM_probabilities.tif (optional) one 16-bit sample per class, p * 65535, samples in
+//                         class order as TIFF readers see them (OpenCV's imread reorders the
+//                         first three to BGR, like any colour TIFF)
+// The JSON is written last, so a STEM.json means the image's outputs are complete.
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "io/radiograph.hpp"
+#include "predict/segmenter.hpp"
+
+namespace xnet {
+
+struct PredictionPaths {
+  std::filesystem::path mask, overlay, summary, probabilities;
+};
+PredictionPaths prediction_paths(const std::filesystem::path& dir, const std::filesystem::path& image);
+
+// An 8-bit PNG written atomically at compression level 1 (speed over a few percent of size).
+void write_png(const std::filesystem::path& file, const cv::Mat& image);
+
+// The image as people look at it, 8 bit, for overlays.
+cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity);
+
+// Fraction of the image's pixels per label 0-3, keyed by class name; they sum to 1.
+nlohmann::json label_fractions(const cv::Mat& labels);
+
+// The STEM.json object; seconds = the image's time from read to write.
+nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentation& segmentation,
+                                  double seconds);
+
+// Writes every file above; the write time is added to segmentation.timings.write.
+void write_prediction(const std::filesystem::path& dir, const Radiograph& radiograph,
+                      Segmentation& segmentation, bool save_probabilities);
+
+}  // namespace xnet

@@ -1,0 +1,97 @@
+// `xnet predict` as a user runs it: files and folders in, mask, overlay, JSON (and optional
+// probabilities) out at full resolution; a corrupt file reported while the others are written.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "predict_fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace xnet {
+namespace {
+
+class PredictCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::fresh_folder("batch");
+    model_ = test::write_tiny_model(dir_);
+    fs::create_directories(dir_ / "in");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write_image(const std::string& name, cv::Size size) {
+    const fs::path file = dir_ / "in" / name;
+    cv::imwrite(file.string(), test::raw_phantom(size));
+    return file;
+  }
+  std::string predict(const std::string& inputs, const std::string& extra = "") {
+    return model_.string() + " " + inputs + " --out " + (dir_ / "out").string() + " --threads 1 --device cpu " + extra;
+  }
+  nlohmann::json summary(const std::string& stem) {
+    std::ifstream in(dir_ / "out" / (stem + ".json"));
+    return nlohmann::json::parse(in);
+  }
+  fs::path dir_, model_;
+};
+
+TEST_F(PredictCommandTest, WritesFullResolutionOutputsAndSummary) {
+  write_image("odd.png", {301, 173});
+  write_image("tall.tif", {57, 211});
+  const auto r = test::run("predict " + predict((dir_ / "in").string(), "--save-probabilities"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const auto& [stem, size] : {std::pair{"odd", cv::Size(301, 173)}, std::pair{"tall", cv::Size(57, 211)}}) {
+    const cv::Mat mask = cv::imread((dir_ / "out" / (std::string(stem) + "_mask.png")).string(), cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(mask.type(), CV_8UC1) << stem;
+    EXPECT_EQ(mask.size(), size);
+    const cv::Mat overlay = cv::imread((dir_ / "out" / (std::string(stem) + "_overlay.png")).string(), cv::IMREAD_UNCHANGED);
+    EXPECT_EQ(overlay.size(), size);
+    EXPECT_EQ(overlay.type(), CV_8UC3);
+    const cv::Mat p = cv::imread((dir_ / "out" / (std::string(stem) + "_probabilities.tif")).string(), cv::IMREAD_UNCHANGED);
+    EXPECT_EQ(p.size(), size);
+    EXPECT_EQ(p.type(), CV_16UC3);
+
+    const auto j = summary(stem);
+    EXPECT_EQ(j["width"], size.width);
+    EXPECT_EQ(j["height"], size.height);
+    EXPECT_TRUE(j["seconds"].is_number());
+    EXPECT_TRUE(j["collimator"]["present"].is_boolean());
+    EXPECT_GE(j["collimator"]["polygon"].size(), 3u);
+    double sum = 0;
+    for (const char* name : {"open_beam", "soft_tissue", "bone", "collimator"}) {
+      ASSERT_TRUE(j["fractions"].contains(name)) << name;
+      sum += j["fractions"][name].get<double>();
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+    // The fractions are the mask's.
+    EXPECT_NEAR(j["fractions"]["bone"].get<double>(), cv::countNonZero(mask == 2) / double(mask.total()), 1e-9);
+  }
+}
+
+TEST_F(PredictCommandTest, CorruptFileIsReportedAndTheOthersAreWritten) {
+  write_image("a.png", {80, 60});
+  const fs::path bad = dir_ / "in" / "b.png";
+  std::ofstream(bad) << "not a png at all";
+  write_image("c.png", {70, 90});
+  const auto r = test::run("predict " + predict((dir_ / "in").string()));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("xnet: error: " + bad.string()), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "a_mask.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "c.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "b_mask.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "b.json"));
+  // Nothing half-written: only finished outputs in the folder.
+  for (const auto& entry : fs::directory_iterator(dir_ / "out"))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+}
+
+TEST_F(PredictCommandTest, MissingInputIsAnErrorNamingIt) {
+  const auto r = test::run("predict " + predict((dir_ / "nowhere.png").string()));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("nowhere.png"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace xnet
