@@ -24,7 +24,7 @@ void add_segmenter_options(CLI::App& cmd, SegmenterOptions& options) {
   cmd.add_flag_function("--no-bone-opening", [&post](std::int64_t) { post.bone_opening = false; },
                         "Keep small bone islands (no opening of the bone mask)");
   cmd.add_option("--bone-opening-size", post.bone_opening_size,
-                 "Side of the opening square at the network's scale (10, reference.md)")
+                 "Side of the opening square at the network's scale (reference.md: 10)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd.add_option("--bone-dilation", post.bone_dilation, "Dilate bone by N pixels after opening")

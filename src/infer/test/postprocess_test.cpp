@@ -79,6 +79,7 @@ TEST(BoneOpening, ScalesWithImageSizeFromNetworkScale) {
   labels(cv::Rect(100, 100, 40, 40)).setTo(label::bone);
   labels(cv::Rect(500, 500, 60, 60)).setTo(label::bone);
   xnet::PostprocessOptions options;
+  options.bone_opening_size = 10;
   options.remove_small_regions = false;
   const cv::Mat out = xnet::postprocess(labels, options);
   EXPECT_EQ(cv::countNonZero(out == label::bone), 60 * 60);
