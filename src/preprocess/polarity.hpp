@@ -13,7 +13,8 @@ namespace xnet {
 
 enum class Polarity { raw, display };
 
-// Decides the polarity of a radiograph from its pixels (see detect_polarity_of_pixels).
+// Decides the polarity of a radiograph: 8-bit files are display, 12-16 bit integer files raw
+// (detector data); other depths (float, unknown) from the pixels (detect_polarity_of_pixels).
 //
 // DICOM hints: the reader has already applied the photometric interpretation (MONOCHROME1 is
 // turned to MONOCHROME2 orientation), so the pixels are in display orientation whatever the

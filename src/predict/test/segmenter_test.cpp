@@ -87,10 +87,15 @@ TEST_F(SegmenterTest, ThresholdOverrideWinsOverTheModelDefault) {
 TEST_F(SegmenterTest, PolarityOfRawAndDisplayImages) {
   const Segmenter segmenter(test::write_tiny_model(dir_), options());
   const cv::Mat raw = test::raw_phantom({200, 160});
+  // A display image is the inverted picture stored in 8 bits, as viewers' files are.
   cv::Mat display;
   cv::subtract(cv::Scalar(65535), raw, display);
+  Radiograph display8 = radiograph_of(display, "display.png");
+  display8.pixels *= 255.0 / 65535.0;
+  display8.bit_depth = 8;
+  display8.full_scale = 255.0;
   EXPECT_EQ(segmenter.segment(radiograph_of(raw, "raw.png")).polarity, Polarity::raw);
-  EXPECT_EQ(segmenter.segment(radiograph_of(display, "display.png")).polarity, Polarity::display);
+  EXPECT_EQ(segmenter.segment(display8).polarity, Polarity::display);
 }
 
 TEST_F(SegmenterTest, CollimatorFieldInInputCoordinates) {

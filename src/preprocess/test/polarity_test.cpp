@@ -23,8 +23,8 @@ TEST_P(PolarityOfPhantom, RawAndDisplayRenderingsAreTold) {
   const Scene scene = GetParam();
   const cv::Mat attenuation = test::hand_attenuation(scene.size, scene.collimator);
   const cv::Mat raw = test::render_raw(attenuation, 20000.0, 7);
-  EXPECT_EQ(detect_polarity(test::as_radiograph(raw, 16)), Polarity::raw);
-  EXPECT_EQ(detect_polarity(test::as_radiograph(test::render_display(raw), 8)),
+  EXPECT_EQ(detect_polarity_of_pixels(raw), Polarity::raw);
+  EXPECT_EQ(detect_polarity_of_pixels(test::render_display(raw)),
             Polarity::display);
 }
 
@@ -38,14 +38,14 @@ INSTANTIATE_TEST_SUITE_P(Scenes, PolarityOfPhantom,
 
 TEST(Polarity, LowDoseRawIsStillRaw) {
   const cv::Mat raw = test::render_raw(test::hand_attenuation(300, true), 300.0, 3);
-  EXPECT_EQ(detect_polarity(test::as_radiograph(raw, 16)), Polarity::raw);
+  EXPECT_EQ(detect_polarity_of_pixels(raw), Polarity::raw);
 }
 
 TEST(Polarity, DisplayWithBackgroundRemovedToBlack) {
   const cv::Mat attenuation = test::hand_attenuation(300, false);
   cv::Mat display = test::render_display(test::render_raw(attenuation, 20000.0, 5));
   display.setTo(0.0f, attenuation < 0.05f);
-  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 8)), Polarity::display);
+  EXPECT_EQ(detect_polarity_of_pixels(display), Polarity::display);
 }
 
 TEST(Polarity, InvertingAnImageInvertsTheVerdict) {
@@ -79,6 +79,15 @@ TEST(Polarity, ParsesAndFormats) {
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("'inverted'"), std::string::npos) << e.what();
   }
+}
+
+TEST(Polarity, FileDepthDecidesBeforeThePixels) {
+  // The same display-looking pixels: 16-bit integer data is raw detector output, 8-bit is a
+  // processed image, float data is left to the image cue.
+  const cv::Mat display = test::render_display(test::render_raw(test::hand_attenuation(200, false), 20000.0, 7));
+  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 16)), Polarity::raw);
+  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 8)), Polarity::display);
+  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 32)), Polarity::display);
 }
 
 TEST(Polarity, EmptyImageNamesTheFile) {
