@@ -182,6 +182,17 @@ torch::nn::Sequential double_block(int in, int out, int kernel) {
                                ConvBlock(ConvBlockOptions{out, out, kernel}));
 }
 
+std::vector<torch::nn::Sequential> encoder_levels(torch::nn::Module& owner, int input_channels,
+                                                  int base_filters, int depth, int kernel) {
+  std::vector<torch::nn::Sequential> levels;
+  for (int l = 0; l < depth; ++l) {
+    const int in = l == 0 ? input_channels : base_filters << (l - 1);
+    levels.push_back(owner.register_module("down" + std::to_string(l),
+                                           double_block(in, base_filters << l, kernel)));
+  }
+  return levels;
+}
+
 }  // namespace xnet::model
 
 namespace xnet::model {

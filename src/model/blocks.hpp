@@ -2,6 +2,7 @@
 // The bricks every network is built from: conv -> batch norm -> ReLU (reference.md), and the
 // upsampling "lego" of the slides (nearest, max-unpooling with indices, transposed, bilinear).
 #include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -78,6 +79,11 @@ namespace xnet::model {
 
 // Two ConvBlocks in -> out -> out: one level of U-Net, SegNet and the DeepLab-style encoder.
 torch::nn::Sequential double_block(int in, int out, int kernel);
+
+// The encoder shared by U-Net and the DeepLab-style net: `depth` double blocks with
+// base_filters << level filters, registered on `owner` as down0, down1, ...
+std::vector<torch::nn::Sequential> encoder_levels(torch::nn::Module& owner, int input_channels,
+                                                  int base_filters, int depth, int kernel);
 
 }  // namespace xnet::model
 

@@ -13,10 +13,7 @@ DeepLabImpl::DeepLabImpl(const NetworkSpec& s) : SegmentationNetImpl(s) {
   const auto& spec = this->spec();
   const int k = spec.kernel_size;
   auto filters = [&](int level) { return spec.base_filters << level; };
-  for (int l = 0; l < spec.depth; ++l) {
-    const int in = l == 0 ? spec.input_channels : filters(l - 1);
-    down_.push_back(register_module("down" + std::to_string(l), double_block(in, filters(l), k)));
-  }
+  down_ = encoder_levels(*this, spec.input_channels, spec.base_filters, spec.depth, k);
   const int deep = filters(spec.depth - 1), branch = std::max(1, deep / 2);
   atrous_.push_back(register_module("atrous0", ConvBlock(ConvBlockOptions{deep, branch, 1})));
   for (int rate : kAtrousRates)

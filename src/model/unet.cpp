@@ -6,10 +6,7 @@ UNetImpl::UNetImpl(const NetworkSpec& s) : SegmentationNetImpl(s) {
   const auto& spec = this->spec();
   const int k = spec.kernel_size;
   auto filters = [&](int level) { return spec.base_filters << level; };
-  for (int l = 0; l < spec.depth; ++l) {
-    const int in = l == 0 ? spec.input_channels : filters(l - 1);
-    down_.push_back(register_module("down" + std::to_string(l), double_block(in, filters(l), k)));
-  }
+  down_ = encoder_levels(*this, spec.input_channels, spec.base_filters, spec.depth, k);
   for (int l = 0; l + 1 < spec.depth; ++l) {
     up_.push_back(register_module("up" + std::to_string(l), UpStep(spec.upsampling, filters(l + 1), filters(l), k)));
     merge_.push_back(register_module("merge" + std::to_string(l), double_block(2 * filters(l), filters(l), k)));
