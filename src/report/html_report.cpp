@@ -254,12 +254,34 @@ std::string read_bytes(const std::filesystem::path& file) {
   return bytes.str();
 }
 
+// "hand: images/hand_003.png, accuracy 0.912, weighted F1 0.905" from an example's JSON.
+std::string example_caption(const nlohmann::json& caption) {
+  std::string text = caption.value("category", std::string("?")) + ": " +
+                     caption.value("image", std::string("?"));
+  for (const auto& [key, name] : {std::pair{"accuracy", "accuracy"}, std::pair{"weighted_f1", "weighted F1"}}) {
+    if (const auto v = number(caption, key)) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, ", %s %.3f", name, *v);
+      text += buf;
+    }
+  }
+  return text;
+}
+
 std::string examples(const RunFolder& run) {
   if (run.examples.empty()) return not_available(run.examples_missing);
-  std::string body;
+  // The colours of train/evaluation.cpp's overlays (augment/preview.hpp colour_labels).
+  std::string body =
+      "<p class=\"note\">Images at the network's input size, as the network saw them. Truth and "
+      "prediction: <span class=\"swatch\" style=\"background:#fff\"></span> open beam "
+      "<span class=\"swatch\" style=\"background:#ff0\"></span> soft tissue "
+      "<span class=\"swatch\" style=\"background:#00f\"></span> bone "
+      "<span class=\"swatch\" style=\"background:#808080\"></span> collimator "
+      "<span class=\"swatch\" style=\"background:#f0f\"></span> not labelled (ignored); "
+      "errors: wrong pixels in red.</p>\n";
   for (const Example& e : run.examples) {
     body += "<div class=\"example\"><h3>" + escape(e.kind) + " #" + std::to_string(e.rank) + "</h3>\n";
-    if (e.caption) body += "<p class=\"caption\">" + escape(e.caption->dump()) + "</p>\n";
+    if (e.caption) body += "<p class=\"caption\">" + escape(example_caption(*e.caption)) + "</p>\n";
     body += "<div class=\"panels\">";
     for (const char* panel : {"image", "truth", "prediction", "errors"}) {
       body += "<div class=\"panel\"><div>" + std::string(panel) + "</div>";
@@ -289,6 +311,7 @@ td.null { color: #999; text-align: center; }
 .note, .caption { color: #555; font-size: 0.9em; }
 .panels { display: flex; gap: 0.5em; flex-wrap: wrap; }
 .panel { flex: 1 1 22%; min-width: 180px; font-size: 0.9em; }
+.swatch { display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #888; vertical-align: middle; }
 .panel img { width: 100%; image-rendering: pixelated; border: 1px solid #ccc; }
 </style>
 )";

@@ -96,7 +96,7 @@ void fake_run(const fs::path& run) {
       cv::imwrite((run / "examples" / (std::string(kind) + "_1_" + panel + ".png")).string(),
                   std::string(panel) == "image" ? gray : colour);
     }
-  write(run / "examples" / "best_1.json", R"({"image": "hand_003.png", "accuracy": 0.97})");
+  write(run / "examples" / "best_1.json", R"({"image": "hand_003.png", "category": "hand", "accuracy": 0.97})");
 }
 
 TEST(Report, ContainsEverySectionSelfContained) {
@@ -116,7 +116,8 @@ TEST(Report, ContainsEverySectionSelfContained) {
   EXPECT_NE(text.find("val_weighted_f1"), std::string::npos);       // learning-curve legend
   EXPECT_NE(text.find("Top class (max probability): ECE 0."), std::string::npos);
   EXPECT_NE(html.find("lamb leg"), std::string::npos);
-  EXPECT_NE(html.find("hand_003.png"), std::string::npos);  // caption
+  EXPECT_NE(html.find("hand: hand_003.png, accuracy 0.970"), std::string::npos);  // caption
+  EXPECT_NE(html.find("not labelled (ignored)"), std::string::npos);               // colour legend
   EXPECT_EQ(occurrences(html, "data:image/png;base64,"), 7u);
   EXPECT_EQ(occurrences(html, "not available"), 1u);  // worst #1 has no errors panel
   // Nothing from the network: no scripts, links or remote sources (SVG namespaces are names).
