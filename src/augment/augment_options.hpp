@@ -14,7 +14,8 @@ struct AugmentOptions {
   double max_translation = 0.01;      // +-1 % of the size
   double max_rotation_deg = 15.0;     // +-15 deg
   double max_shear_deg = 2.0;         // +-2 deg
-  double crop_probability = 1.0;
+  // Half the epoch unzoomed: predictions see every image at its own scale, never zoomed.
+  double crop_probability = 0.5;
   double min_crop = 0.10;             // removing 10-40 % of each side's length
   double max_crop = 0.40;
   double elastic_probability = 0.5;   // then elastic deformation, else Gaussian blur

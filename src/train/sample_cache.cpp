@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/labels.hpp"
 #include "core/progress.hpp"
 #include "data/parallel_for.hpp"
@@ -14,7 +16,10 @@ std::string sample_key(const Dataset& dataset, const Sample& sample) {
 }
 
 std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vector<int>& indices,
-                                        const Preprocessing& preprocessing, int threads) {
+                                        const Preprocessing& preprocessing, int threads,
+                                        int detail_scale) {
+  Preprocessing detail = preprocessing;
+  detail.input_size = preprocessing.input_size * detail_scale;
   std::vector<CachedSample> cache(indices.size());
   Progress progress("reading", indices.size());
   parallel_for(indices.size(), threads, [&](std::size_t i) {
@@ -24,12 +29,22 @@ std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vecto
     CachedSample& c = cache[i];
     c.image = network_input(pair.image, polarity, preprocessing);
     c.labels = resize_labels(pair.labels, preprocessing.input_size);
+    if (detail_scale > 1) {
+      c.detail_image = network_input(pair.image, polarity, detail);
+      c.detail_labels = resize_labels(pair.labels, detail.input_size);
+    }
     c.category = sample.category;
     c.key = sample_key(dataset, sample);
     progress.advance();
   });
   progress.finish();
   return cache;
+}
+
+std::pair<cv::Mat, cv::Mat> shrink_pair(const cv::Mat& image, const cv::Mat& labels, int size) {
+  cv::Mat small;
+  cv::resize(image, small, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+  return {small, resize_labels(labels, size)};
 }
 
 int highest_label(const std::vector<CachedSample>& samples) {

@@ -18,15 +18,26 @@ struct CachedSample {
   cv::Mat labels;  // CV_8UC1 input_size^2, nearest-resized; 0-3, 255 ignore
   std::string category;
   std::string key;  // the image path relative to the dataset root, as in split.csv
+  // The same pair at detail_scale x input_size (empty when the scale is 1). Augmentation crops
+  // and zooms (up to 1.67x, reference.md) start from these and are shrunk to input_size
+  // afterwards, so a zoomed training image is as sharp as the area-shrunk images that
+  // validation, test and prediction see, instead of an upsampled blur of the small copy.
+  cv::Mat detail_image, detail_labels;
 };
 
 // The image path relative to the dataset root (generic form), the key of split.csv.
 std::string sample_key(const Dataset& dataset, const Sample& sample);
 
 // Reads samples[indices] of the dataset on `threads` threads, with a progress bar. Polarity is
-// detected per image (preprocess/polarity.hpp). Errors name the file.
+// detected per image (preprocess/polarity.hpp). detail_scale > 1 also keeps the detail copies.
+// Errors name the file.
 std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vector<int>& indices,
-                                        const Preprocessing& preprocessing, int threads);
+                                        const Preprocessing& preprocessing, int threads,
+                                        int detail_scale = 1);
+
+// An augmented detail pair brought back to the network's input size: area averaging for the
+// image (as network_input does), nearest neighbour for the labels (as resize_labels does).
+std::pair<cv::Mat, cv::Mat> shrink_pair(const cv::Mat& image, const cv::Mat& labels, int size);
 
 // Highest label value present (ignoring 255) over the cache: 3 when a collimator is labelled.
 int highest_label(const std::vector<CachedSample>& samples);

@@ -89,11 +89,17 @@ TrainingData prepare_data(const TrainOptions& o, const nlohmann::json* resumed_s
 
   Preprocessing pre;
   pre.input_size = o.input_size;
-  d.cache = cache_samples(dataset, labelled, pre, threads);
+  // Augmentation zooms into crops by up to 1/(1-0.4) (reference.md): from twice the input size
+  // the zoomed images stay sharp (sample_cache.hpp).
+  const int detail_scale = o.augment ? 2 : 1;
+  d.cache = cache_samples(dataset, labelled, pre, threads, detail_scale);
   const bool has_collimator = highest_label(d.cache) >= label::collimator;
   d.classes = (o.collimator_class == "on" || (o.collimator_class == "auto" && has_collimator)) ? 4 : 3;
   if (d.classes == 3)  // collimator labels without a collimator class: not counted
-    for (auto& c : d.cache) c.labels.setTo(label::ignore, c.labels == label::collimator);
+    for (auto& c : d.cache) {
+      c.labels.setTo(label::ignore, c.labels == label::collimator);
+      if (!c.detail_labels.empty()) c.detail_labels.setTo(label::ignore, c.detail_labels == label::collimator);
+    }
   return d;
 }
 

@@ -73,3 +73,29 @@ TEST(BatchLoader, AugmentedBatchesIndependentOfWorkerCount) {
   BatchLoader next_epoch(cache, order, &augmenter, plan);
   EXPECT_NE(drain(next_epoch)[0].images, a[0].images);
 }
+
+TEST(BatchLoader, AugmentsTheDetailCopyAndShrinksItToTheInputSize) {
+  auto cache = numbered_cache(1, 8);  // input size 8, image 0, labels 0
+  cache[0].detail_image = cv::Mat(16, 16, CV_32F);
+  cache[0].detail_labels = cv::Mat(16, 16, CV_8U);
+  for (int y = 0; y < 16; ++y) {
+    for (int x = 0; x < 16; ++x) {
+      // Each 2x2 block averages to (block row + block column) / 16; labels by block column.
+      cache[0].detail_image.at<float>(y, x) = ((y / 2 + x / 2) + ((x + y) % 2 ? 0.25f : -0.25f)) / 16.0f;
+      cache[0].detail_labels.at<std::uint8_t>(y, x) = static_cast<std::uint8_t>((x / 2) % 3);
+    }
+  }
+  const Augmenter identity(AugmentOptions::off());
+  BatchPlan plan;
+  plan.batch_size = 1;
+  BatchLoader loader(cache, {0}, &identity, plan);
+  const auto batches = drain(loader);
+  ASSERT_EQ(batches.size(), 1u);
+  ASSERT_EQ(batches[0].size, 8);
+  for (int y = 0; y < 8; ++y) {
+    for (int x = 0; x < 8; ++x) {
+      EXPECT_NEAR(batches[0].images[y * 8 + x], (y + x) / 16.0f, 1e-6) << y << "," << x;
+      EXPECT_EQ(batches[0].labels[y * 8 + x], x % 3) << y << "," << x;
+    }
+  }
+}
