@@ -48,15 +48,26 @@ cv::Mat shutter_candidate(const cv::Mat& pixels, bool open_beam_bright) {
 }
 
 // The oriented radiograph on the working scale, its robust range scaled to [0, 1]: every
-// threshold below is then a fraction of that range.
-cv::Mat working_image(const cv::Mat& oriented, const cv::Mat& probability, int working_side) {
+// threshold below is then a fraction of that range. A raw image is linear in the dose, where
+// thick anatomy in the field (a few % transmission) is nearly as dark as the shielded border:
+// its logarithm (attenuation is exponential) keeps their step visible. Its floor sits a little
+// below the darkest level, so an unknown detector offset and the noise in the shield stay finite.
+cv::Mat working_image(const cv::Mat& oriented, const cv::Mat& probability, int working_side,
+                      bool linear_in_dose) {
   const double scale = std::min(1.0, double(working_side) / std::max(oriented.cols, oriented.rows));
   const cv::Size size(std::max(8, int(std::lround(oriented.cols * scale))),
                       std::max(8, int(std::lround(oriented.rows * scale))));
   cv::Mat g;
   cv::resize(oriented, g, size, 0, 0, cv::INTER_AREA);
   std::vector<float> values(g.begin<float>(), g.end<float>());
-  const double lo = percentile(values, 0.01), hi = percentile(values, 0.995);
+  double lo = percentile(values, 0.01), hi = percentile(values, 0.995);
+  if (linear_in_dose) {
+    const double floor = percentile(values, 0.001) - 0.01 * std::max(hi - lo, 1e-12);
+    cv::max(g - floor, 1e-12, g);
+    cv::log(g, g);
+    values.assign(g.begin<float>(), g.end<float>());
+    lo = percentile(values, 0.01), hi = percentile(values, 0.995);
+  }
   g = (g - lo) / std::max(hi - lo, 1e-12);
   if (!probability.empty()) {
     // The network's collimator class as a second cue: shielded = dark in both.
@@ -133,15 +144,15 @@ struct EdgeSamples {
   double t_begin = 0;
 };
 
-EdgeSamples edge_samples(const cv::Mat& g, const BladeEdge& line) {
+EdgeSamples edge_samples(const cv::Mat& g, const BladeEdge& line, double distance = across) {
   EdgeSamples s;
   double t0, t1;
   if (!clip_line(line, g.size(), 0.5, t0, t1)) return s;
   s.t_begin = t0;
   for (double t = t0; t <= t1; t += 1.0) {
     const cv::Point2d p = line_point(line, t);
-    s.inside.push_back(sample_bilinear(g, p.x - across * line.normal.x, p.y - across * line.normal.y));
-    s.beyond.push_back(sample_bilinear(g, p.x + across * line.normal.x, p.y + across * line.normal.y));
+    s.inside.push_back(sample_bilinear(g, p.x - distance * line.normal.x, p.y - distance * line.normal.y));
+    s.beyond.push_back(sample_bilinear(g, p.x + distance * line.normal.x, p.y + distance * line.normal.y));
   }
   return s;
 }
@@ -201,17 +212,23 @@ bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOption
     contrasts.push_back(s.inside[i] - s.beyond[i]);
   }
   const double dark = percentile(beyond_levels, 0.5), contrast = percentile(contrasts, 0.5);
-  const double ceiling = dark + 0.5 * contrast;
+  // Behind a blade only leakage and scatter arrive: the shielded level lies in the darker half
+  // of the image's range, unlike the far side of an anatomy edge inside the field.
+  if (dark > 0.5) return false;
+  const double ceiling = dark + 0.75 * contrast;
 
   // Shielded along the whole length: the beyond side stays dark even where the contrast fades
-  // (dense anatomy on the inside, or the stretch beyond the neighbouring blades).
-  const auto bright_beyond = std::count_if(s.beyond.begin(), s.beyond.end(), [&](float b) { return b > ceiling; });
+  // (dense anatomy on the inside, or the stretch beyond the neighbouring blades). Read a little
+  // deeper than the contrast, past the penumbra and the working scale's blur, and tolerant of
+  // the shield's own unevenness (scatter near the edge, a display's halo).
+  const std::vector<float> deep = edge_samples(g, c.line, 2 * across).beyond;
+  const auto bright_beyond = std::count_if(deep.begin(), deep.end(), [&](float b) { return b > ceiling; });
   if (bright_beyond > 0.05 * n) return false;
 
   std::vector<float> beyond_region;
   for (int y = 0; y < g.rows; ++y)
     for (int x = 0; x < g.cols; ++x)
-      if (c.line.normal.dot(cv::Point2d(x + 0.5, y + 0.5)) - c.line.offset > across + 1.5)
+      if (c.line.normal.dot(cv::Point2d(x + 0.5, y + 0.5)) - c.line.offset > 2 * across + 1.5)
         beyond_region.push_back(g.at<float>(y, x));
   if (beyond_region.size() >= 30 && percentile(beyond_region, 0.98) > ceiling) return false;
 
@@ -226,9 +243,9 @@ double angle_between(const BladeEdge& a, const BladeEdge& b) {
 
 }  // namespace
 
-std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented,
+std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bool linear_in_dose,
                                                     const cv::Mat& collimator_probability) const {
-  const cv::Mat g = working_image(oriented, collimator_probability, options_.working_side);
+  const cv::Mat g = working_image(oriented, collimator_probability, options_.working_side, linear_in_dose);
   const double min_len = options_.min_edge_fraction * std::min(g.cols, g.rows);
 
   std::vector<Candidate> accepted;
@@ -264,14 +281,14 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
   if (!shutter.empty()) {
     // A shutter blacks out only what lies beyond the blades; black inside the field found is
     // open beam clipped by the display processing, so read the image without a shutter.
-    std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), collimator_probability);
+    std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), false, collimator_probability);
     const CollimatorField field{true, clip_to_blades(pixels.size(), blades)};
     const cv::Mat inside = field_mask(field, pixels.size());
     const double inside_pixels = cv::countNonZero(inside);
     if (!blades.empty() && inside_pixels > 0 && cv::countNonZero(shutter & inside) < 0.05 * inside_pixels)
       return blades;
   }
-  return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), collimator_probability);
+  return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability);
 }
 
 CollimatorField CollimatorDetector::detect(const cv::Mat& pixels, bool open_beam_bright,

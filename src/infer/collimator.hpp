@@ -36,8 +36,10 @@ class CollimatorDetector {
                                      const cv::Mat& collimator_probability = cv::Mat()) const;
 
  private:
-  // Blades of an image already oriented open beam bright, shielded dark.
-  std::vector<BladeEdge> blades_in(const cv::Mat& oriented, const cv::Mat& collimator_probability) const;
+  // Blades of an image already oriented open beam bright, shielded dark; `linear_in_dose` for
+  // a raw image (searched on its logarithm).
+  std::vector<BladeEdge> blades_in(const cv::Mat& oriented, bool linear_in_dose,
+                                   const cv::Mat& collimator_probability) const;
 
   CollimatorDetectorOptions options_;
 };
