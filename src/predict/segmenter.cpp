@@ -1,6 +1,7 @@
 #include "predict/segmenter.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include <torch/torch.h>
 
@@ -52,10 +53,18 @@ struct Segmenter::Impl {
   int collimator_channel = -1;  // the model's collimator class, a hint for the detector
   double load_seconds = 0;
 
-  torch::Tensor logits(const Radiograph& r, Polarity& polarity, StageTimings& timings) const {
+  // field: set to the exposed field found from the pixels alone when the model normalises
+  // within it (preprocessing.hpp), else left as it is.
+  torch::Tensor logits(const Radiograph& r, Polarity& polarity, std::optional<CollimatorField>& field,
+                       StageTimings& timings) const {
     auto start = Clock::now();
     polarity = resolve_polarity(requested_polarity, r);
-    cv::Mat input = network_input(r, polarity, preprocessing);
+    cv::Mat field_pixels;
+    if (preprocessing.within_field) {
+      field = CollimatorDetector().detect(r.pixels, polarity == Polarity::raw);
+      if (field->present) field_pixels = field_mask(*field, r.pixels.size());
+    }
+    cv::Mat input = network_input(r, polarity, preprocessing, field_pixels);
     CV_Assert(input.type() == CV_32FC1 && input.isContinuous());
     timings.preprocess = seconds_since(start);
     start = Clock::now();
@@ -113,14 +122,16 @@ double Segmenter::soft_tissue_threshold(const std::string& category) const {
 NetworkOutput Segmenter::network_logits(const Radiograph& radiograph) const {
   NetworkOutput out;
   StageTimings ignored;
-  out.logits = to_maps(impl_->logits(radiograph, out.polarity, ignored));
+  std::optional<CollimatorField> field;
+  out.logits = to_maps(impl_->logits(radiograph, out.polarity, field, ignored));
   return out;
 }
 
 Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string& category) const {
   const auto& m = *impl_;
   Segmentation s;
-  const auto logits = m.logits(radiograph, s.polarity, s.timings);
+  std::optional<CollimatorField> pixel_field;
+  const auto logits = m.logits(radiograph, s.polarity, pixel_field, s.timings);
 
   auto start = Clock::now();
   // Calibrated at the network's resolution (Guo et al. 2017), then upsampled: bilinear
@@ -140,8 +151,14 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
     post.network_input_size = m.preprocessing.input_size;
     s.labels = postprocess(decide_labels(s.probabilities, s.soft_tissue_threshold), post);
     if (m.options.detect_collimator) {
-      const cv::Mat hint = m.collimator_channel >= 0 ? s.probabilities[m.collimator_channel] : cv::Mat();
-      s.field = CollimatorDetector().detect(radiograph.pixels, s.polarity == Polarity::raw, hint);
+      // The network's collimator class, when it has one, is a second cue; without it the
+      // pixel-only field found for the normalisation is the answer already.
+      if (m.collimator_channel >= 0 || !pixel_field) {
+        const cv::Mat hint = m.collimator_channel >= 0 ? s.probabilities[m.collimator_channel] : cv::Mat();
+        s.field = CollimatorDetector().detect(radiograph.pixels, s.polarity == Polarity::raw, hint);
+      } else {
+        s.field = *pixel_field;
+      }
       apply_collimator_field(s.labels, s.field);
     } else {
       s.field = whole_image_field(radiograph.pixels.size());

@@ -11,6 +11,7 @@ namespace xnet {
 
 namespace {
 constexpr const char* canonical_method = "attenuation-percentile-v1";
+constexpr double minimum_field_fraction = 0.02;
 
 cv::Mat resized(const cv::Mat& image, int size) {
   if (image.cols == size && image.rows == size) return image.clone();
@@ -27,7 +28,8 @@ void to_json(nlohmann::json& j, const Preprocessing& p) {
                      {"input_size", p.input_size},
                      {"low_percentile", p.low_percentile},
                      {"high_percentile", p.high_percentile},
-                     {"attenuation_floor", p.attenuation_floor}};
+                     {"attenuation_floor", p.attenuation_floor},
+                     {"within_field", p.within_field}};
 }
 
 void from_json(const nlohmann::json& j, Preprocessing& p) {
@@ -40,6 +42,7 @@ void from_json(const nlohmann::json& j, Preprocessing& p) {
   read.low_percentile = j.value("low_percentile", read.low_percentile);
   read.high_percentile = j.value("high_percentile", read.high_percentile);
   read.attenuation_floor = j.value("attenuation_floor", read.attenuation_floor);
+  read.within_field = j.value("within_field", false);  // absent: a model from before the option
   if (read.input_size < 8 || read.input_size > 8192)
     throw Error("preprocessing: input_size must be 8..8192 (found " +
                 std::to_string(read.input_size) + ")");
@@ -55,9 +58,15 @@ void from_json(const nlohmann::json& j, Preprocessing& p) {
 }
 
 cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
-                            const Preprocessing& preprocessing) {
+                            const Preprocessing& preprocessing, const cv::Mat& field) {
   CV_Assert(pixels.type() == CV_32FC1);
-  const cv::Mat signal = pixels > 0.0f;  // removed background, padding, dead pixels: 0
+  cv::Mat signal = pixels > 0.0f;  // removed background, padding, dead pixels: 0
+  if (preprocessing.within_field && !field.empty()) {
+    CV_Assert(field.type() == CV_8UC1 && field.size() == pixels.size());
+    // A field too small to hold a range (a misdetection) is ignored.
+    const cv::Mat inside = signal & (field != 0);
+    if (cv::countNonZero(inside) >= minimum_field_fraction * pixels.total()) signal = inside;
+  }
   cv::Mat values;
   if (polarity == Polarity::raw) {
     const double open_beam =
@@ -85,10 +94,16 @@ cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
 }
 
 cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,
-                      const Preprocessing& preprocessing) {
+                      const Preprocessing& preprocessing, const cv::Mat& field) {
   if (radiograph.pixels.empty()) throw file_error(radiograph.source, "empty image");
+  cv::Mat small_field;
+  if (!field.empty()) {
+    CV_Assert(field.size() == radiograph.pixels.size());
+    const int size = preprocessing.input_size;
+    cv::resize(field, small_field, cv::Size(size, size), 0, 0, cv::INTER_NEAREST);
+  }
   return canonical_of_pixels(resized(radiograph.pixels, preprocessing.input_size),
-                             polarity, preprocessing);
+                             polarity, preprocessing, small_field);
 }
 
 cv::Mat resize_labels(const cv::Mat& labels, int size) {

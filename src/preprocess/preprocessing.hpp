@@ -18,6 +18,12 @@ struct Preprocessing {
   // Raw images: intensities below this fraction of the open-beam level count as this
   // fraction (-log of it, 9.2, is the largest attenuation), so zeros stay finite.
   double attenuation_floor = 1e-4;
+  // Percentiles (and the raw open-beam level) from the exposed field only, when the caller
+  // passes it: a shielded border holds no anatomy, yet as the brightest (raw, or white display
+  // shutter) or darkest (black electronic shutter) part of the image it would set one end of
+  // the range and squeeze or shift everything inside. Model files before this option were
+  // trained without it (false when absent).
+  bool within_field = true;
 };
 
 // "method" names the canonical representation below; reading a model file that names another
@@ -33,17 +39,20 @@ void from_json(const nlohmann::json& j, Preprocessing& p);
 //  display: the values as they are (a display image is already log-like, bone bright).
 // Then the percentiles low..high of the pixels that hold signal (stored value > 0; removed
 // background and padding are 0) are mapped to 0..1 and the rest clamped.
+// `field` (optional, CV_8U of the pixels' size, non-zero inside the exposed field) limits the
+// pixels the percentiles are taken from when preprocessing.within_field is set.
 cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
                      const Preprocessing& preprocessing = {});
 cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
-                            const Preprocessing& preprocessing = {});
+                            const Preprocessing& preprocessing = {}, const cv::Mat& field = {});
 
 // The network's input: CV_32FC1 input_size x input_size. The pixels are resized first (area
 // averaging when shrinking, like binning detector pixels; bilinear when enlarging), then
 // made canonical, so a 1500x1500 image costs one resize plus a 200x200 canonicalisation.
 // Non-square images are stretched; predictions are resized back to the input's size.
+// `field` as for canonical_of_pixels, at the radiograph's size.
 cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,
-                      const Preprocessing& preprocessing);
+                      const Preprocessing& preprocessing, const cv::Mat& field = {});
 
 // Label maps (CV_8UC1) resized with nearest neighbour to size x size: labels are never mixed.
 cv::Mat resize_labels(const cv::Mat& labels, int size);

@@ -7,6 +7,7 @@
 #include "core/labels.hpp"
 #include "core/progress.hpp"
 #include "data/parallel_for.hpp"
+#include "infer/collimator.hpp"
 #include "preprocess/polarity.hpp"
 
 namespace xnet {
@@ -27,10 +28,14 @@ std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vecto
     const LabelledRadiograph pair = read_labelled(sample);
     const Polarity polarity = detect_polarity(pair.image);
     CachedSample& c = cache[i];
-    c.image = network_input(pair.image, polarity, preprocessing);
+    // The field from the pixels alone, as prediction finds it (predict/segmenter.cpp).
+    const cv::Mat field = preprocessing.within_field
+                              ? exposed_field_mask(pair.image.pixels, polarity == Polarity::raw)
+                              : cv::Mat();
+    c.image = network_input(pair.image, polarity, preprocessing, field);
     c.labels = resize_labels(pair.labels, preprocessing.input_size);
     if (detail_scale > 1) {
-      c.detail_image = network_input(pair.image, polarity, detail);
+      c.detail_image = network_input(pair.image, polarity, detail, field);
       c.detail_labels = resize_labels(pair.labels, detail.input_size);
     }
     c.category = sample.category;

@@ -89,6 +89,28 @@ TEST(Canonical, NothingTherePixelsDoNotSqueezeTheRange) {
   EXPECT_LT(cv::mean(cv::abs(reference(rest) - padded(rest)))[0], 0.02);
 }
 
+TEST(Canonical, ShieldedBorderOutsideTheFieldDoesNotSetTheRange) {
+  // Raw hand without collimator, then a 25 % border shielded to 1 % of the signal (the
+  // brightest attenuation of the image, so it would set the top of the range).
+  const cv::Mat clear = test::render_raw(test::hand_attenuation(200, false), 20000.0, 8);
+  cv::Mat shielded = clear.clone();
+  cv::Mat field = cv::Mat::zeros(clear.size(), CV_8UC1);
+  const cv::Rect inside(50, 0, 150, 200);
+  field(inside).setTo(255);
+  shielded.setTo(200.0f, field == 0);
+  Preprocessing within, everywhere;
+  within.within_field = true;
+  everywhere.within_field = false;
+  const cv::Mat field_only = canonical_of_pixels(test::as_radiograph(shielded, 16).pixels, Polarity::raw, within, field);
+  const cv::Mat squeezed = canonical_of_pixels(test::as_radiograph(shielded, 16).pixels, Polarity::raw, everywhere, field);
+  const cv::Mat reference = canonical_of_pixels(test::as_radiograph(clear(inside).clone(), 16).pixels, Polarity::raw, within);
+  // Within the field it looks as if the border were not there; taken over the whole image the
+  // border takes the top of the range and the field is squeezed below it.
+  EXPECT_LT(cv::mean(cv::abs(field_only(inside) - reference))[0], 0.02);
+  EXPECT_GT(cv::mean(cv::abs(squeezed(inside) - reference))[0], 0.05);
+  EXPECT_FLOAT_EQ(field_only.at<float>(100, 10), 1.0f);  // the border clamps to the top
+}
+
 TEST(NetworkInput, SizeTypeAndLabels) {
   const cv::Mat raw = test::render_raw(test::hand_attenuation(333, false), 20000.0, 8);
   cv::Mat wide;
@@ -119,6 +141,11 @@ TEST(PreprocessingJson, RoundTrip) {
   EXPECT_DOUBLE_EQ(back.low_percentile, 1.0);
   EXPECT_DOUBLE_EQ(back.high_percentile, 99.0);
   EXPECT_DOUBLE_EQ(back.attenuation_floor, 1e-3);
+  EXPECT_TRUE(back.within_field);
+  // A model file from before the option was trained on whole-image percentiles.
+  nlohmann::json old = j;
+  old.erase("within_field");
+  EXPECT_FALSE(old.get<Preprocessing>().within_field);
 }
 
 TEST(PreprocessingJson, RejectsWhatItCannotApply) {
