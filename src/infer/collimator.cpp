@@ -237,6 +237,21 @@ bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOption
   return true;
 }
 
+// An electronic shutter blacks out exactly what lies beyond the blades. Black inside the field
+// found is open beam clipped by the display processing; anything else beyond the blades (the
+// white shielded border of an image without shutter, whose clipped open beam was taken for one)
+// means the black pixels are not a shutter, and the field they leave is too small.
+bool shutter_explains(const cv::Mat& shutter, const std::vector<BladeEdge>& blades) {
+  const cv::Mat inside = field_mask({true, clip_to_blades(shutter.size(), blades)}, shutter.size());
+  const double inside_pixels = cv::countNonZero(inside);
+  if (inside_pixels == 0 || cv::countNonZero(shutter & inside) >= 0.05 * inside_pixels) return false;
+  // Beyond the blades, past a band for the penumbra and the line's own error.
+  cv::Mat beyond;
+  cv::erode(~inside, beyond, cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
+  const double beyond_pixels = cv::countNonZero(beyond);
+  return cv::countNonZero(shutter & beyond) >= 0.9 * beyond_pixels;
+}
+
 double angle_between(const BladeEdge& a, const BladeEdge& b) {
   return std::acos(std::clamp(a.normal.dot(b.normal), -1.0, 1.0)) * 180 / CV_PI;
 }
@@ -279,14 +294,8 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
     throw Error("collimator detection: the collimator probability map must be CV_32F");
   const cv::Mat shutter = shutter_candidate(pixels, open_beam_bright);
   if (!shutter.empty()) {
-    // A shutter blacks out only what lies beyond the blades; black inside the field found is
-    // open beam clipped by the display processing, so read the image without a shutter.
     std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), false, collimator_probability);
-    const CollimatorField field{true, clip_to_blades(pixels.size(), blades)};
-    const cv::Mat inside = field_mask(field, pixels.size());
-    const double inside_pixels = cv::countNonZero(inside);
-    if (!blades.empty() && inside_pixels > 0 && cv::countNonZero(shutter & inside) < 0.05 * inside_pixels)
-      return blades;
+    if (!blades.empty() && shutter_explains(shutter, blades)) return blades;
   }
   return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability);
 }
