@@ -79,6 +79,21 @@ cv::Mat working_image(const cv::Mat& oriented, const cv::Mat& probability, int w
   return g;
 }
 
+// A display image back on a scale proportional to the dose, for placing the edges. Display
+// values follow the logarithm of the dose, and on that scale the blade's step from open beam to
+// shield (leakage plus scatter, a few % of the open beam) has its midpoint far out in the
+// penumbra: the centroid of the drop lands up to a few pixels beyond the geometric edge, where
+// the dose is down to half. exp(3) ~ 20 between open beam and shield stands in for the unknown
+// ratio (leakage 0.5-6 % in synth/exposure.cpp, plus scatter; a display window clips part of it).
+cv::Mat dose_scale(const cv::Mat& oriented) {
+  constexpr double log_ratio = 3.0;
+  double lo, hi;
+  cv::minMaxLoc(oriented, &lo, &hi);
+  cv::Mat dose;
+  cv::exp((oriented - hi) * (log_ratio / std::max(hi - lo, 1e-12)), dose);
+  return dose;
+}
+
 struct Candidate {
   BladeEdge line;
   double score = 0;
@@ -237,6 +252,21 @@ bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOption
   return true;
 }
 
+// An electronic shutter blacks out exactly what lies beyond the blades. Black inside the field
+// found is open beam clipped by the display processing; anything else beyond the blades (the
+// white shielded border of an image without shutter, whose clipped open beam was taken for one)
+// means the black pixels are not a shutter, and the field they leave is too small.
+bool shutter_explains(const cv::Mat& shutter, const std::vector<BladeEdge>& blades) {
+  const cv::Mat inside = field_mask({true, clip_to_blades(shutter.size(), blades)}, shutter.size());
+  const double inside_pixels = cv::countNonZero(inside);
+  if (inside_pixels == 0 || cv::countNonZero(shutter & inside) >= 0.05 * inside_pixels) return false;
+  // Beyond the blades, past a band for the penumbra and the line's own error.
+  cv::Mat beyond;
+  cv::erode(~inside, beyond, cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
+  const double beyond_pixels = cv::countNonZero(beyond);
+  return cv::countNonZero(shutter & beyond) >= 0.9 * beyond_pixels;
+}
+
 double angle_between(const BladeEdge& a, const BladeEdge& b) {
   return std::acos(std::clamp(a.normal.dot(b.normal), -1.0, 1.0)) * 180 / CV_PI;
 }
@@ -260,10 +290,11 @@ std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bo
   }
 
   const cv::Point2d scale(double(oriented.cols) / g.cols, double(oriented.rows) / g.rows);
+  const cv::Mat dose = linear_in_dose ? oriented : dose_scale(oriented);
   std::vector<BladeEdge> blades;
   for (const Candidate& c : accepted) {
     const cv::Point2d a = line_point(c.line, c.t0), b = line_point(c.line, c.t1);
-    blades.push_back(refine_blade_edge(oriented, {a.x * scale.x, a.y * scale.y},
+    blades.push_back(refine_blade_edge(dose, {a.x * scale.x, a.y * scale.y},
                                        {b.x * scale.x, b.y * scale.y},
                                        {c.line.normal.x / scale.x, c.line.normal.y / scale.y},
                                        std::max(scale.x, scale.y)));
@@ -279,14 +310,8 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
     throw Error("collimator detection: the collimator probability map must be CV_32F");
   const cv::Mat shutter = shutter_candidate(pixels, open_beam_bright);
   if (!shutter.empty()) {
-    // A shutter blacks out only what lies beyond the blades; black inside the field found is
-    // open beam clipped by the display processing, so read the image without a shutter.
     std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), false, collimator_probability);
-    const CollimatorField field{true, clip_to_blades(pixels.size(), blades)};
-    const cv::Mat inside = field_mask(field, pixels.size());
-    const double inside_pixels = cv::countNonZero(inside);
-    if (!blades.empty() && inside_pixels > 0 && cv::countNonZero(shutter & inside) < 0.05 * inside_pixels)
-      return blades;
+    if (!blades.empty() && shutter_explains(shutter, blades)) return blades;
   }
   return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability);
 }
