@@ -36,6 +36,23 @@ torch::Tensor phase_weight(const torch::Tensor& w) {
   return torch::cat(phases, 0);
 }
 
+}  // namespace
+
+torch::Tensor phase_weight_3x3(const torch::Tensor& weight) {
+  if (weight.size(-1) != 3) throw Error("phase_weight_3x3 needs a 3x3 kernel");
+  const auto phases = phase_weight(weight);  // 4*out x in x 2 x 2
+  const int64_t out = weight.size(0);
+  auto embedded = torch::zeros({4 * out, weight.size(1), 3, 3}, weight.options());
+  for (int a : {0, 1})
+    for (int b : {0, 1}) {
+      const int64_t p = 2 * a + b;
+      embedded.narrow(0, p * out, out).narrow(2, a, 2).narrow(3, b, 2).copy_(phases.narrow(0, p * out, out));
+    }
+  return embedded;
+}
+
+namespace {
+
 // Interleaves the phase outputs of `stacked` (N x 4C x H' x W') into N x C x 2H x 2W. Phase a
 // of row i sits at row i + (floor((a-r)/2) - floor(-r/2)) of the stacked output. Done in the
 // tensor's physical layout, so a channels-last input gives a channels-last output in one copy.
@@ -96,7 +113,12 @@ torch::Tensor ConvBlockImpl::conv_of_upsampled(const torch::Tensor& x, const tor
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   torch::Tensor y;
-  if (x.is_meta()) {  // shape and FLOPs only: the conv of the upsampled input, as in reference.md
+  const bool upsampled = options.nearest_upsampled_input;
+  const bool winograd = folded_ && winograd_.defined() && !x.is_meta() &&
+                        winograd_pays(options.in, x.size(2), x.size(3), upsampled ? 4 : 9);
+  if (winograd) {  // batch norm folded and relu applied by the output transform
+    y = upsampled ? winograd_.forward_interleaved(x, true) : winograd_.forward(x, true);
+  } else if (x.is_meta()) {  // shape and FLOPs only: the conv of the upsampled input, as in reference.md
     if (options.nearest_upsampled_input) x = torch::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)});
     y = meta_conv(x, conv->weight);
   } else if (!options.nearest_upsampled_input) {
@@ -107,7 +129,7 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
     y = conv_of_upsampled(x, phase_weight(conv->weight), conv->bias.repeat({4}), false);
   }
   FlopCounter::add(conv_flops(options.in, options.out, options.kernel * options.kernel, y));
-  if (x.is_meta()) return y;
+  if (x.is_meta() || winograd) return y;
   if (folded_) return options.nearest_upsampled_input ? y : torch::relu_(y);
   auto normalised = norm->forward(y);
   return torch::relu_(normalised);
@@ -125,6 +147,11 @@ void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::M
     folded_phase_weight_ = phase_weight(weight).to(target).contiguous(format);
     folded_phase_bias_ = bias.repeat({4}).to(target);
   }
+  const bool nchw_float_cpu = target.dtype() == torch::kFloat && target.device().is_cpu() &&
+                              format == torch::MemoryFormat::Contiguous;
+  if (nchw_float_cpu && options.kernel == 3 && options.dilation == 1)
+    winograd_ = options.nearest_upsampled_input ? WinogradConv(phase_weight_3x3(weight), bias.repeat({4}))
+                                                : WinogradConv(weight, bias);
   folded_ = true;
 }
 

@@ -6,6 +6,8 @@
 
 #include <torch/torch.h>
 
+#include "model/winograd.hpp"
+
 namespace xnet::model {
 
 struct ConvBlockOptions {
@@ -24,7 +26,8 @@ struct ConvBlockImpl : torch::nn::Module {
   torch::Tensor forward(torch::Tensor x);
   // For inference: folds the (eval-mode) batch norm into the convolution's weight and bias
   // (in float32, then converted to target), after which forward skips it. Irreversible; done
-  // on InferenceEngine's own copy.
+  // on InferenceEngine's own copy. For float32 NCHW CPU targets a 3x3 undilated block also
+  // keeps Winograd-transformed weights, used where winograd_pays says so.
   void fold_batch_norm(const torch::TensorOptions& target, torch::MemoryFormat format);
 
   ConvBlockOptions options;
@@ -36,7 +39,14 @@ struct ConvBlockImpl : torch::nn::Module {
                                   const torch::Tensor& phase_bias, bool relu);
   bool folded_ = false;
   torch::Tensor folded_phase_weight_, folded_phase_bias_;
+  WinogradConv winograd_;  // of the plain or the phase-stacked (phase_weight_3x3) weight
 };
+
+// The four 2x2 phase kernels of "nearest 2x upsample then 3x3 conv", each embedded in a 3x3
+// kernel of the low-resolution grid (phase a takes offsets {-1, 0} for a = 0, {0, +1} for
+// a = 1; likewise b for columns), stacked along the outputs as 4*out x in x 3 x 3 with phase
+// p = 2a + b. A same-padded conv with it gives phase (a, b) of output (2i + a, 2j + b) at (i, j).
+torch::Tensor phase_weight_3x3(const torch::Tensor& weight);
 TORCH_MODULE(ConvBlock);
 
 // "C(U x)": upsample 2x with the chosen lego piece, then a ConvBlock in -> out.
