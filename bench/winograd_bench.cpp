@@ -55,9 +55,10 @@ int main(int argc, char** argv) {
     const auto x = torch::randn({1, l.in, l.size, l.size});
     const auto direct_w = torch::randn({stacked, l.in, l.phase ? 2 : 3, l.phase ? 2 : 3}) * 0.05;
     const auto bias = torch::randn({stacked});
-    const xnet::model::WinogradConv winograd(torch::randn({stacked, l.in, 3, 3}) * 0.05, bias);
-    const int64_t tiles = ((l.size + 3) / 4) * ((l.size + 3) / 4);
-    const auto u = torch::randn({36, stacked, l.in}), v = torch::randn({36, l.in, tiles});
+    const xnet::model::WinogradConv winograd(direct_w, bias);
+    const int64_t patch = l.phase ? 5 : 6, out_size = l.phase ? l.size + 1 : l.size;
+    const int64_t tiles = ((out_size + 3) / 4) * ((out_size + 3) / 4);
+    const auto u = torch::randn({patch * patch, stacked, l.in}), v = torch::randn({patch * patch, l.in, tiles});
     auto direct = [&] {
       auto y = torch::conv2d(x, direct_w, bias, 1, 1);
       torch::relu_(y);

@@ -22,7 +22,8 @@ torch::Tensor phase_taps(int a, int kernel) {
   return m;
 }
 
-// The four phase kernels stacked along the output channels: (4*out) x in x (r+1) x (r+1).
+}  // namespace
+
 torch::Tensor phase_weight(const torch::Tensor& w) {
   const int kernel = static_cast<int>(w.size(-1));
   std::vector<torch::Tensor> phases;
@@ -34,21 +35,6 @@ torch::Tensor phase_weight(const torch::Tensor& w) {
     }
   }
   return torch::cat(phases, 0);
-}
-
-}  // namespace
-
-torch::Tensor phase_weight_3x3(const torch::Tensor& weight) {
-  if (weight.size(-1) != 3) throw Error("phase_weight_3x3 needs a 3x3 kernel");
-  const auto phases = phase_weight(weight);  // 4*out x in x 2 x 2
-  const int64_t out = weight.size(0);
-  auto embedded = torch::zeros({4 * out, weight.size(1), 3, 3}, weight.options());
-  for (int a : {0, 1})
-    for (int b : {0, 1}) {
-      const int64_t p = 2 * a + b;
-      embedded.narrow(0, p * out, out).narrow(2, a, 2).narrow(3, b, 2).copy_(phases.narrow(0, p * out, out));
-    }
-  return embedded;
 }
 
 namespace {
@@ -115,13 +101,13 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   torch::Tensor y;
   const bool upsampled = options.nearest_upsampled_input;
   const bool winograd = folded_ && winograd_.defined() && !x.is_meta() &&
-                        winograd_pays(options.in, x.size(2), x.size(3), upsampled ? 4 : 9);
+                        winograd_pays(options.in, x.size(2), x.size(3), upsampled ? 2 : 3);
   if (winograd) {  // batch norm folded and relu applied by the output transform
     y = upsampled ? winograd_.forward_interleaved(x, true) : winograd_.forward(x, true);
   } else if (x.is_meta()) {  // shape and FLOPs only: the conv of the upsampled input, as in reference.md
-    if (options.nearest_upsampled_input) x = torch::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)});
+    if (upsampled) x = torch::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)});
     y = meta_conv(x, conv->weight);
-  } else if (!options.nearest_upsampled_input) {
+  } else if (!upsampled) {
     y = conv->forward(x);
   } else if (folded_) {
     y = conv_of_upsampled(x, folded_phase_weight_, folded_phase_bias_, true);
@@ -150,7 +136,7 @@ void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::M
   const bool nchw_float_cpu = target.dtype() == torch::kFloat && target.device().is_cpu() &&
                               format == torch::MemoryFormat::Contiguous;
   if (nchw_float_cpu && options.kernel == 3 && options.dilation == 1)
-    winograd_ = options.nearest_upsampled_input ? WinogradConv(phase_weight_3x3(weight), bias.repeat({4}))
+    winograd_ = options.nearest_upsampled_input ? WinogradConv(phase_weight(weight), bias.repeat({4}))
                                                 : WinogradConv(weight, bias);
   folded_ = true;
 }

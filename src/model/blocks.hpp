@@ -39,14 +39,14 @@ struct ConvBlockImpl : torch::nn::Module {
                                   const torch::Tensor& phase_bias, bool relu);
   bool folded_ = false;
   torch::Tensor folded_phase_weight_, folded_phase_bias_;
-  WinogradConv winograd_;  // of the plain or the phase-stacked (phase_weight_3x3) weight
+  WinogradConv winograd_;  // of the plain 3x3 or the phase-stacked 2x2 (phase_weight) weight
 };
 
-// The four 2x2 phase kernels of "nearest 2x upsample then 3x3 conv", each embedded in a 3x3
-// kernel of the low-resolution grid (phase a takes offsets {-1, 0} for a = 0, {0, +1} for
-// a = 1; likewise b for columns), stacked along the outputs as 4*out x in x 3 x 3 with phase
-// p = 2a + b. A same-padded conv with it gives phase (a, b) of output (2i + a, 2j + b) at (i, j).
-torch::Tensor phase_weight_3x3(const torch::Tensor& weight);
+// "Nearest 2x upsample then k x k conv" as four (k/2+1) x (k/2+1) convolutions of the
+// low-resolution input, one per output phase (row parity a, column parity b), stacked along
+// the outputs: (4*out) x in x (k/2+1) x (k/2+1), phase p = 2a + b. For k = 3, phase (a, b) of
+// output pixel (2i + a, 2j + b) is pixel (i + a, j + b) of that phase's padding-1 convolution.
+torch::Tensor phase_weight(const torch::Tensor& weight);
 TORCH_MODULE(ConvBlock);
 
 // "C(U x)": upsample 2x with the chosen lego piece, then a ConvBlock in -> out.
