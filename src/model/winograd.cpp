@@ -214,8 +214,8 @@ torch::Tensor transform_weight(const torch::Tensor& weight) {
       .contiguous();
 }
 
-// Scratch tensors reused across calls of this thread: the transformed input and the products
-// are tens of MB, and fresh allocations of that size cost page faults on every layer.
+// Scratch reused across calls of this thread: the transformed input is tens of MB, and fresh
+// allocations of that size cost page faults on every layer.
 float* workspace(int64_t floats) {
   thread_local torch::Tensor buffer;
   if (!buffer.defined() || buffer.numel() < floats) buffer = torch::empty({floats});
@@ -257,10 +257,8 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
   g.tile_cols = (g.out_width + kTile - 1) / kTile;
   g.tiles = g.n * g.tile_rows * g.tile_cols;
   const int64_t stacked = transformed_.size(1);
-  const int64_t v_size = positions * g.channels * g.tiles, m_size = positions * stacked * g.tiles;
-  float* vs = workspace(v_size + m_size);
+  float* vs = workspace(positions * g.channels * g.tiles);
   const auto v = torch::from_blob(vs, {positions, g.channels, g.tiles});
-  auto products = torch::from_blob(vs + v_size, {positions, stacked, g.tiles});
 
   const float* xs = x.data_ptr<float>();
   const auto input_transform = kernel_ == 3 ? input_f43 : input_f42;
@@ -270,7 +268,13 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
       input_transform(xs + i * g.height * g.width, g, i / g.channels, i % g.channels, vs, scratch);
   });
 
-  at::bmm_out(products, transformed_, v);  // positions x stacked x tiles
+  // positions x stacked x tiles, as one grouped 1x1 convolution (a group per position) so that
+  // oneDNN runs the GEMMs on the intra-op threads: torch::bmm (OpenBLAS) matched it on one
+  // thread but measured 3-5x slower on two, its threads contending with the intra-op ones.
+  const std::vector<int64_t> one{1, 1}, zero{0, 0};
+  const auto products = torch::conv2d(v.view({1, positions * g.channels, g.tiles, 1}),
+                                      transformed_.view({positions * stacked, g.channels, 1, 1}), torch::Tensor(),
+                                      one, zero, one, positions);
 
   const int64_t out_channels = interleaved ? stacked / 4 : stacked, scale = interleaved ? 2 : 1;
   auto out = torch::empty({g.n, out_channels, scale * g.height, scale * g.width});
@@ -300,12 +304,16 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
 }
 
 bool winograd_pays(int64_t in_channels, int64_t height, int64_t width, int kernel) {
-  // Placeholder until measured.
-  if (in_channels < 64) return false;
+  // Measured with bench/winograd_bench (XNet-64 layers at 200x200, 2-core AVX2 EPYC, shared):
+  // on one thread Winograd beat oneDNN by 1.3-1.9x for 128-512 input channels on 25^2-100^2
+  // inputs, was even at 64 channels (the GEMMs are too shallow), and lost 2-5x at two threads
+  // on the loaded machine (its three parallel regions per layer, and oneDNN's grouped GEMM),
+  // so: one intra-op thread, >= 128 input channels, >= 1.5x fewer multiplies after tiling.
+  if (at::get_num_threads() != 1 || in_channels < 128) return false;
   const int64_t out_h = height + 3 - kernel, out_w = width + 3 - kernel;
   const double tiles = static_cast<double>((out_h + 3) / 4) * ((out_w + 3) / 4);
   const double direct = static_cast<double>(kernel * kernel) * out_h * out_w;
-  return direct / ((kernel + 3) * (kernel + 3) * tiles) >= 1.6;
+  return direct / ((kernel + 3) * (kernel + 3) * tiles) >= 1.5;
 }
 
 }  // namespace xnet::model
