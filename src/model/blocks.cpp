@@ -22,7 +22,8 @@ torch::Tensor phase_taps(int a, int kernel) {
   return m;
 }
 
-// The four phase kernels stacked along the output channels: (4*out) x in x (r+1) x (r+1).
+}  // namespace
+
 torch::Tensor phase_weight(const torch::Tensor& w) {
   const int kernel = static_cast<int>(w.size(-1));
   std::vector<torch::Tensor> phases;
@@ -35,6 +36,8 @@ torch::Tensor phase_weight(const torch::Tensor& w) {
   }
   return torch::cat(phases, 0);
 }
+
+namespace {
 
 // Interleaves the phase outputs of `stacked` (N x 4C x H' x W') into N x C x 2H x 2W. Phase a
 // of row i sits at row i + (floor((a-r)/2) - floor(-r/2)) of the stacked output. Done in the
@@ -96,10 +99,15 @@ torch::Tensor ConvBlockImpl::conv_of_upsampled(const torch::Tensor& x, const tor
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   torch::Tensor y;
-  if (x.is_meta()) {  // shape and FLOPs only: the conv of the upsampled input, as in reference.md
-    if (options.nearest_upsampled_input) x = torch::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)});
+  const bool upsampled = options.nearest_upsampled_input;
+  const bool winograd = folded_ && winograd_.defined() && !x.is_meta() &&
+                        winograd_pays(options.in, x.size(2), x.size(3), upsampled ? 2 : 3);
+  if (winograd) {  // batch norm folded and relu applied by the output transform
+    y = upsampled ? winograd_.forward_interleaved(x, true) : winograd_.forward(x, true);
+  } else if (x.is_meta()) {  // shape and FLOPs only: the conv of the upsampled input, as in reference.md
+    if (upsampled) x = torch::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)});
     y = meta_conv(x, conv->weight);
-  } else if (!options.nearest_upsampled_input) {
+  } else if (!upsampled) {
     y = conv->forward(x);
   } else if (folded_) {
     y = conv_of_upsampled(x, folded_phase_weight_, folded_phase_bias_, true);
@@ -107,7 +115,7 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
     y = conv_of_upsampled(x, phase_weight(conv->weight), conv->bias.repeat({4}), false);
   }
   FlopCounter::add(conv_flops(options.in, options.out, options.kernel * options.kernel, y));
-  if (x.is_meta()) return y;
+  if (x.is_meta() || winograd) return y;
   if (folded_) return options.nearest_upsampled_input ? y : torch::relu_(y);
   auto normalised = norm->forward(y);
   return torch::relu_(normalised);
@@ -125,6 +133,11 @@ void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::M
     folded_phase_weight_ = phase_weight(weight).to(target).contiguous(format);
     folded_phase_bias_ = bias.repeat({4}).to(target);
   }
+  const bool nchw_float_cpu = target.dtype() == torch::kFloat && target.device().is_cpu() &&
+                              format == torch::MemoryFormat::Contiguous;
+  if (nchw_float_cpu && options.kernel == 3 && options.dilation == 1)
+    winograd_ = options.nearest_upsampled_input ? WinogradConv(phase_weight(weight), bias.repeat({4}))
+                                                : WinogradConv(weight, bias);
   folded_ = true;
 }
 

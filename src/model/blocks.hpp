@@ -6,6 +6,8 @@
 
 #include <torch/torch.h>
 
+#include "model/winograd.hpp"
+
 namespace xnet::model {
 
 struct ConvBlockOptions {
@@ -24,7 +26,8 @@ struct ConvBlockImpl : torch::nn::Module {
   torch::Tensor forward(torch::Tensor x);
   // For inference: folds the (eval-mode) batch norm into the convolution's weight and bias
   // (in float32, then converted to target), after which forward skips it. Irreversible; done
-  // on InferenceEngine's own copy.
+  // on InferenceEngine's own copy. For float32 NCHW CPU targets a 3x3 undilated block also
+  // keeps Winograd-transformed weights, used where winograd_pays says so.
   void fold_batch_norm(const torch::TensorOptions& target, torch::MemoryFormat format);
 
   ConvBlockOptions options;
@@ -36,7 +39,14 @@ struct ConvBlockImpl : torch::nn::Module {
                                   const torch::Tensor& phase_bias, bool relu);
   bool folded_ = false;
   torch::Tensor folded_phase_weight_, folded_phase_bias_;
+  WinogradConv winograd_;  // of the plain 3x3 or the phase-stacked 2x2 (phase_weight) weight
 };
+
+// "Nearest 2x upsample then k x k conv" as four (k/2+1) x (k/2+1) convolutions of the
+// low-resolution input, one per output phase (row parity a, column parity b), stacked along
+// the outputs: (4*out) x in x (k/2+1) x (k/2+1), phase p = 2a + b. For k = 3, phase (a, b) of
+// output pixel (2i + a, 2j + b) is pixel (i + a, j + b) of that phase's padding-1 convolution.
+torch::Tensor phase_weight(const torch::Tensor& weight);
 TORCH_MODULE(ConvBlock);
 
 // "C(U x)": upsample 2x with the chosen lego piece, then a ConvBlock in -> out.

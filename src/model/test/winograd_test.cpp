@@ -1,0 +1,85 @@
+// Winograd F(4x4, 3x3) must compute the same convolutions as torch::conv2d.
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "model/blocks.hpp"
+#include "model/winograd.hpp"
+
+namespace xnet::model {
+namespace {
+
+double relative_error(const torch::Tensor& got, const torch::Tensor& expected) {
+  return ((got - expected).abs().max() / expected.abs().max()).item<double>();
+}
+
+TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
+  torch::manual_seed(1);
+  torch::InferenceMode inference;
+  // Sizes that are not multiples of the 4x4 tile, a 1-pixel-wide image and batches > 1.
+  for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {3, 6, 8, 8}, {1, 3, 13, 1}, {2, 4, 17, 22}}) {
+    const auto x = torch::randn(shape);
+    const auto w = torch::randn({7, shape[1], 3, 3});
+    const auto b = torch::randn({7});
+    const WinogradConv conv(w, b);
+    const auto expected = torch::conv2d(x, w, b, 1, 1);
+    const auto got = conv.forward(x, false);
+    ASSERT_EQ(got.sizes(), expected.sizes());
+    EXPECT_LT(relative_error(got, expected), 1e-5) << shape;
+    EXPECT_LT(relative_error(conv.forward(x, true), torch::relu(expected)), 1e-5) << shape;
+  }
+}
+
+TEST(WinogradConv, InterleavedPhasesEqualConvOfNearestUpsampled) {
+  torch::manual_seed(2);
+  torch::InferenceMode inference;
+  for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {1, 3, 4, 4}, {1, 2, 1, 6}}) {
+    const auto x = torch::randn(shape);
+    const auto w = torch::randn({6, shape[1], 3, 3});
+    const auto b = torch::randn({6});
+    const WinogradConv conv(phase_weight(w), b.repeat({4}));
+    const auto up = torch::upsample_nearest2d(x, {2 * shape[2], 2 * shape[3]});
+    const auto expected = torch::conv2d(up, w, b, 1, 1);
+    const auto got = conv.forward_interleaved(x, false);
+    ASSERT_EQ(got.sizes(), expected.sizes());
+    EXPECT_LT(relative_error(got, expected), 1e-5) << shape;
+  }
+}
+
+TEST(WinogradConv, RejectsOtherKernelsAndWrongInputs) {
+  EXPECT_THROW(WinogradConv(torch::randn({2, 2, 5, 5}), torch::randn({2})), Error);
+  const WinogradConv conv(torch::randn({2, 3, 3, 3}), torch::randn({2}));
+  EXPECT_THROW(conv.forward_interleaved(torch::randn({1, 3, 8, 8}), false), Error);
+  EXPECT_THROW(conv.forward(torch::randn({1, 4, 8, 8}), false), Error);
+  EXPECT_THROW(conv.forward(torch::randn({1, 3, 8, 8}, torch::kDouble), false), Error);
+}
+
+// The folded block takes the Winograd path at these channel counts and sizes, and must still
+// give the eval-mode output of conv -> batch norm -> relu.
+TEST(WinogradConv, FoldedBlocksTakingItMatchTheEvalBlock) {
+  torch::manual_seed(3);
+  for (const bool upsampled : {false, true}) {
+    torch::set_num_threads(1);
+    ASSERT_TRUE(winograd_pays(128, 12, 12, upsampled ? 2 : 3));
+    ConvBlock block(ConvBlockOptions{128, 24, 3, 1, upsampled});
+    block->train();
+    {
+      torch::NoGradGuard no_grad;
+      for (int i = 0; i < 3; ++i) block->forward(torch::randn({2, 128, 12, 12}) + 0.5);  // settle running stats
+    }
+    block->eval();
+    const auto x = torch::randn({2, 128, 12, 12});
+    torch::Tensor expected;
+    {
+      torch::NoGradGuard no_grad;
+      expected = block->forward(x);
+    }
+    block->fold_batch_norm(torch::TensorOptions().dtype(torch::kFloat), torch::MemoryFormat::Contiguous);
+    torch::InferenceMode inference;
+    const auto got = block->forward(x);
+    ASSERT_EQ(got.sizes(), expected.sizes());
+    EXPECT_LT(relative_error(got, expected), 1e-4) << upsampled;
+  }
+}
+
+}  // namespace
+}  // namespace xnet::model
