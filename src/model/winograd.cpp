@@ -268,13 +268,20 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
       input_transform(xs + i * g.height * g.width, g, i / g.channels, i % g.channels, vs, scratch);
   });
 
-  // positions x stacked x tiles, as one grouped 1x1 convolution (a group per position) so that
-  // oneDNN runs the GEMMs on the intra-op threads: torch::bmm (OpenBLAS) matched it on one
-  // thread but measured 3-5x slower on two, its threads contending with the intra-op ones.
-  const std::vector<int64_t> one{1, 1}, zero{0, 0};
-  const auto products = torch::conv2d(v.view({1, positions * g.channels, g.tiles, 1}),
-                                      transformed_.view({positions * stacked, g.channels, 1, 1}), torch::Tensor(),
-                                      one, zero, one, positions);
+  // positions x stacked x tiles. On one thread as one grouped 1x1 convolution (a group per
+  // position; oneDNN ran the 100^2 layers' GEMMs ~1.4x faster than OpenBLAS there); on more,
+  // as torch::bmm (OpenBLAS): on an idle 2-core machine it reached 90-100 GFLOP/s on these
+  // shapes where oneDNN's grouped convolution fell to 8.
+  torch::Tensor products;
+  if (at::get_num_threads() == 1) {
+    const std::vector<int64_t> one{1, 1}, zero{0, 0};
+    products = torch::conv2d(v.view({1, positions * g.channels, g.tiles, 1}),
+                             transformed_.view({positions * stacked, g.channels, 1, 1}), torch::Tensor(),
+                             one, zero, one, positions);
+  } else {
+    products = torch::bmm(transformed_.view({positions, stacked, g.channels}), v);
+  }
+  products = products.contiguous();
 
   const int64_t out_channels = interleaved ? stacked / 4 : stacked, scale = interleaved ? 2 : 1;
   auto out = torch::empty({g.n, out_channels, scale * g.height, scale * g.width});
@@ -307,11 +314,16 @@ bool winograd_pays(int64_t in_channels, int64_t height, int64_t width, int kerne
   // Measured with bench/winograd_bench (XNet-64 layers at 200x200, 2-core AVX2 EPYC, shared):
   // on one thread Winograd beat oneDNN by 1.3-1.9x for 128-512 input channels on 25^2-100^2
   // inputs, was even at 64 channels (the GEMMs are too shallow), and lost 2-5x at two threads
-  // on the loaded machine (its three parallel regions per layer, and oneDNN's grouped GEMM),
-  // so: one intra-op thread, >= 128 input channels, >= 1.5x fewer multiplies after tiling.
-  if (at::get_num_threads() != 1 || in_channels < 128) return false;
+  // on the loaded machine through oneDNN's grouped GEMM (on two threads the GEMMs now go
+  // through OpenBLAS instead, see forward), so: >= 128 input channels, >= 1.5x fewer
+  // multiplies after tiling.
+  if (in_channels < 128) return false;
   const int64_t out_h = height + 3 - kernel, out_w = width + 3 - kernel;
   const double tiles = static_cast<double>((out_h + 3) / 4) * ((out_w + 3) / 4);
+  // On two threads (idle machine, OpenBLAS GEMMs) oneDNN's direct convolution scales better
+  // than the transforms: Winograd won 1.35-1.46x on the 50^2 x 512 and 100^2 x 256 layers and
+  // lost up to 1.4x on the shallower (128 channels) or smaller (25^2: 49 tiles) ones.
+  if (at::get_num_threads() > 1 && (in_channels < 256 || tiles < 100)) return false;
   const double direct = static_cast<double>(kernel * kernel) * out_h * out_w;
   return direct / ((kernel + 3) * (kernel + 3) * tiles) >= 1.5;
 }

@@ -15,8 +15,11 @@ double relative_error(const torch::Tensor& got, const torch::Tensor& expected) {
 TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
   torch::manual_seed(1);
   torch::InferenceMode inference;
-  // Sizes that are not multiples of the 4x4 tile, a 1-pixel-wide image and batches > 1.
+  // Sizes that are not multiples of the 4x4 tile, a 1-pixel-wide image and batches > 1; one
+  // thread (GEMMs as a grouped convolution) and two (torch::bmm).
+  for (const int threads : {1, 2})
   for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {3, 6, 8, 8}, {1, 3, 13, 1}, {2, 4, 17, 22}}) {
+    torch::set_num_threads(threads);
     const auto x = torch::randn(shape);
     const auto w = torch::randn({7, shape[1], 3, 3});
     const auto b = torch::randn({7});
@@ -24,15 +27,17 @@ TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
     const auto expected = torch::conv2d(x, w, b, 1, 1);
     const auto got = conv.forward(x, false);
     ASSERT_EQ(got.sizes(), expected.sizes());
-    EXPECT_LT(relative_error(got, expected), 1e-5) << shape;
-    EXPECT_LT(relative_error(conv.forward(x, true), torch::relu(expected)), 1e-5) << shape;
+    EXPECT_LT(relative_error(got, expected), 1e-5) << shape << " threads " << threads;
+    EXPECT_LT(relative_error(conv.forward(x, true), torch::relu(expected)), 1e-5) << shape << " threads " << threads;
   }
 }
 
 TEST(WinogradConv, InterleavedPhasesEqualConvOfNearestUpsampled) {
   torch::manual_seed(2);
   torch::InferenceMode inference;
+  for (const int threads : {1, 2})
   for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {1, 3, 4, 4}, {1, 2, 1, 6}}) {
+    torch::set_num_threads(threads);
     const auto x = torch::randn(shape);
     const auto w = torch::randn({6, shape[1], 3, 3});
     const auto b = torch::randn({6});
