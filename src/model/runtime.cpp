@@ -46,7 +46,10 @@ SegmentationNet copy_network(const SegmentationNetImpl& net) {
 }  // namespace
 
 InferenceEngine::InferenceEngine(const SegmentationNetImpl& net, InferenceOptions options)
-    : net_(copy_network(net)), options_(options) {
+    : InferenceEngine(copy_network(net), options) {}
+
+InferenceEngine::InferenceEngine(SegmentationNet net, InferenceOptions options)
+    : net_(std::move(net)), options_(options) {
   net_->eval();
   for (auto& p : net_->parameters()) p.requires_grad_(false);
   const auto format = options_.channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;

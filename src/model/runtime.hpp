@@ -29,6 +29,8 @@ struct InferenceOptions {
 class InferenceEngine {
  public:
   InferenceEngine(const SegmentationNetImpl& net, InferenceOptions options = {});
+  // Takes `net` over and folds it in place (no copy: a loaded model that nothing else uses).
+  InferenceEngine(SegmentationNet net, InferenceOptions options);
   // N x C x H x W float -> N x classes x H x W float32 logits on the CPU.
   torch::Tensor logits(torch::Tensor batch);
   const SegmentationNetImpl& network() const { return *net_; }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include <torch/torch.h>
 
@@ -95,7 +96,9 @@ Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions o
   }
   model::InferenceOptions inference;
   inference.device = m.device;
-  m.engine = std::make_unique<model::InferenceEngine>(*m.model.net, inference);
+  // The loaded network is folded in place: copying 11.7 M parameters into a freshly
+  // initialised network cost ~0.2 s of every predict's start.
+  m.engine = std::make_unique<model::InferenceEngine>(std::exchange(m.model.net, nullptr), inference);
   m.thresholds = soft_tissue_thresholds_from(m.model.meta.thresholds);
   if (m.model.meta.calibration.is_object() && m.model.meta.calibration.contains("temperature"))
     m.temperature = m.model.meta.calibration["temperature"].get<double>();
