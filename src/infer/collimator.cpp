@@ -327,9 +327,8 @@ CollimatorField CollimatorDetector::detect(const cv::Mat& pixels, bool open_beam
   return field;
 }
 
-cv::Mat exposed_field_mask(const cv::Mat& pixels, bool open_beam_bright) {
-  const CollimatorField field = CollimatorDetector().detect(pixels, open_beam_bright);
-  return field.present ? field_mask(field, pixels.size()) : cv::Mat();
+cv::Mat exposed_field_mask(const CollimatorField& field, cv::Size size) {
+  return field.present ? field_mask(field, size) : cv::Mat();
 }
 
 }  // namespace xnet

@@ -44,8 +44,8 @@ class CollimatorDetector {
   CollimatorDetectorOptions options_;
 };
 
-// CV_8U mask of the pixels' size, 255 inside the exposed field that detect() finds from the
-// pixels alone; empty when no collimator is found (the whole image is exposed).
-cv::Mat exposed_field_mask(const cv::Mat& pixels, bool open_beam_bright);
+// field_mask() of a detected field, or an empty Mat when it has no collimator (the whole image
+// is exposed): what preprocessing's normalisation takes (preprocess/preprocessing.hpp).
+cv::Mat exposed_field_mask(const CollimatorField& field, cv::Size size);
 
 }  // namespace xnet

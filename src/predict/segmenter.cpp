@@ -63,7 +63,7 @@ struct Segmenter::Impl {
     cv::Mat field_pixels;
     if (preprocessing.within_field) {
       field = CollimatorDetector().detect(r.pixels, polarity == Polarity::raw);
-      if (field->present) field_pixels = field_mask(*field, r.pixels.size());
+      field_pixels = exposed_field_mask(*field, r.pixels.size());
     }
     cv::Mat input = network_input(r, polarity, preprocessing, field_pixels);
     CV_Assert(input.type() == CV_32FC1 && input.isContinuous());

@@ -78,14 +78,10 @@ Batch BatchLoader::build(int batch) const {
                         plan_.boundary_weight > 0);
   for (std::size_t i = first; i < last; ++i) {
     const CachedSample& s = cache_.at(order_[i]);
-    if (s.detail_image.empty()) {
-      const auto [image, labels] = augmenter_->apply(s.image, s.labels, rng);
-      append_pair(b, image, labels, plan_.boundary_weight, plan_.boundary_sigma);
-    } else {
-      const auto [detail_image, detail_labels] = augmenter_->apply(s.detail_image, s.detail_labels, rng);
-      const auto [image, labels] = shrink_pair(detail_image, detail_labels, s.image.rows);
-      append_pair(b, image, labels, plan_.boundary_weight, plan_.boundary_sigma);
-    }
+    const bool detail = !s.detail_image.empty();
+    auto pair = augmenter_->apply(detail ? s.detail_image : s.image, detail ? s.detail_labels : s.labels, rng);
+    if (detail) pair = shrink_pair(pair.first, pair.second, s.image.rows);
+    append_pair(b, pair.first, pair.second, plan_.boundary_weight, plan_.boundary_sigma);
   }
   return b;
 }

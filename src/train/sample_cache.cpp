@@ -29,9 +29,11 @@ std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vecto
     const Polarity polarity = detect_polarity(pair.image);
     CachedSample& c = cache[i];
     // The field from the pixels alone, as prediction finds it (predict/segmenter.cpp).
-    const cv::Mat field = preprocessing.within_field
-                              ? exposed_field_mask(pair.image.pixels, polarity == Polarity::raw)
-                              : cv::Mat();
+    const cv::Mat field =
+        preprocessing.within_field
+            ? exposed_field_mask(CollimatorDetector().detect(pair.image.pixels, polarity == Polarity::raw),
+                                 pair.image.pixels.size())
+            : cv::Mat();
     c.image = network_input(pair.image, polarity, preprocessing, field);
     c.labels = resize_labels(pair.labels, preprocessing.input_size);
     if (detail_scale > 1) {
