@@ -15,13 +15,14 @@ function(xnet_library name)
   endif()
 endfunction()
 
-# Links LibTorch and reuses the one precompiled torch header.
+# Links LibTorch (with OpenMP, which at::parallel_for needs) and reuses the one precompiled
+# torch header.
 function(xnet_use_torch target)
-  target_link_libraries(${target} PUBLIC ${TORCH_LIBRARIES})
+  target_link_libraries(${target} PUBLIC ${TORCH_LIBRARIES} OpenMP::OpenMP_CXX)
   if(NOT TARGET xnet_torch_pch)
     file(WRITE ${PROJECT_BINARY_DIR}/torch_pch.cpp "// anchor for the torch PCH\n")
     add_library(xnet_torch_pch STATIC ${PROJECT_BINARY_DIR}/torch_pch.cpp)
-    target_link_libraries(xnet_torch_pch PUBLIC ${TORCH_LIBRARIES})
+    target_link_libraries(xnet_torch_pch PUBLIC ${TORCH_LIBRARIES} OpenMP::OpenMP_CXX)
     target_precompile_headers(xnet_torch_pch PUBLIC <torch/torch.h>)
   endif()
   target_precompile_headers(${target} REUSE_FROM xnet_torch_pch)

@@ -270,18 +270,27 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
       input_transform(xs + i * g.height * g.width, g, i / g.channels, i % g.channels, vs, scratch);
   });
 
-  // positions x stacked x tiles. On one thread as one grouped 1x1 convolution (a group per
-  // position; oneDNN ran the 100^2 layers' GEMMs ~1.4x faster than OpenBLAS there); on more,
-  // as torch::bmm (OpenBLAS): on an idle 2-core machine it reached 90-100 GFLOP/s on these
-  // shapes where oneDNN's grouped convolution fell to 8.
+  // products: positions x stacked x tiles. On one thread as one grouped 1x1 convolution (a
+  // group per position; oneDNN ran the 100^2 layers' GEMMs ~1.4x faster than OpenBLAS there). On
+  // more, the positions are shared out between the threads, each running its GEMMs on its own
+  // (OpenBLAS stays single-threaded inside a parallel region): XNet-64 at 200^2 took 285-304 ms
+  // instead of 327-365 with torch::bmm, whose every GEMM is split over the threads and
+  // synchronised; oneDNN's grouped convolution fell to 8 GFLOP/s on two threads.
   torch::Tensor products;
   if (at::get_num_threads() == 1) {
     const std::vector<int64_t> one{1, 1}, zero{0, 0};
     products = torch::conv2d(v.view({1, positions * g.channels, g.tiles, 1}),
                              transformed_.view({positions * stacked, g.channels, 1, 1}), torch::Tensor(),
-                             one, zero, one, positions);
+                             one, zero, one, positions).view({positions, stacked, g.tiles});
   } else {
-    products = torch::bmm(transformed_.view({positions, stacked, g.channels}), v);
+    products = torch::empty({positions, stacked, g.tiles});
+    at::parallel_for(0, positions, 1, [&](int64_t begin, int64_t end) {
+      const torch::InferenceMode inference;  // thread-local: the workers do not inherit it
+      for (int64_t p = begin; p < end; ++p) {
+        auto product = products[p];
+        torch::mm_out(product, transformed_[p], v[p]);
+      }
+    });
   }
   products = products.contiguous();
 
@@ -313,19 +322,13 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
 }
 
 bool winograd_pays(int64_t in_channels, int64_t height, int64_t width, int kernel) {
-  // Measured with bench/winograd_bench (XNet-64 layers at 200x200, 2-core AVX2 EPYC, shared):
-  // on one thread Winograd beat oneDNN by 1.3-1.9x for 128-512 input channels on 25^2-100^2
-  // inputs, was even at 64 channels (the GEMMs are too shallow), and lost 2-5x at two threads
-  // on the loaded machine through oneDNN's grouped GEMM (on two threads the GEMMs now go
-  // through OpenBLAS instead, see forward), so: >= 128 input channels, >= 1.5x fewer
-  // multiplies after tiling.
+  // Measured with bench/winograd_bench (XNet-64 layers at 200x200, 2-core AVX2 EPYC, idle):
+  // Winograd beat oneDNN's direct convolution by 1.1-1.7x for 128-512 input channels on 25^2 -
+  // 100^2 inputs on one thread and on two, and was even at 64 channels on one thread (the GEMMs
+  // are too shallow), so: >= 128 input channels, >= 1.5x fewer multiplies after tiling.
   if (in_channels < 128) return false;
   const int64_t out_h = height + 3 - kernel, out_w = width + 3 - kernel;
   const double tiles = static_cast<double>((out_h + 3) / 4) * ((out_w + 3) / 4);
-  // On two threads (idle machine, OpenBLAS GEMMs) oneDNN's direct convolution scales better
-  // than the transforms: Winograd won 1.35-1.46x on the 50^2 x 512 and 100^2 x 256 layers and
-  // lost up to 1.4x on the shallower (128 channels) or smaller (25^2: 49 tiles) ones.
-  if (at::get_num_threads() > 1 && (in_channels < 256 || tiles < 100)) return false;
   const double direct = static_cast<double>(kernel * kernel) * out_h * out_w;
   return direct / ((kernel + 3) * (kernel + 3) * tiles) >= 1.5;
 }

@@ -1,5 +1,10 @@
 // Winograd F(4x4, 3x3) must compute the same convolutions as torch::conv2d.
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include <gtest/gtest.h>
+#include <ATen/Parallel.h>
 
 #include "core/error.hpp"
 #include "model/blocks.hpp"
@@ -10,6 +15,20 @@ namespace {
 
 double relative_error(const torch::Tensor& got, const torch::Tensor& expected) {
   return ((got - expected).abs().max() / expected.abs().max()).item<double>();
+}
+
+// The transforms are split with at::parallel_for, an inline `#pragma omp parallel` of ATen's
+// headers: built without -fopenmp it silently ran everything on the calling thread.
+TEST(WinogradConv, ParallelForSpreadsOverTheThreads) {
+  torch::set_num_threads(2);
+  std::mutex mutex;
+  std::set<std::thread::id> workers;
+  at::parallel_for(0, 2, 1, [&](int64_t, int64_t) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    workers.insert(std::this_thread::get_id());
+  });
+  EXPECT_EQ(workers.size(), 2u);
+  torch::set_num_threads(1);
 }
 
 TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
