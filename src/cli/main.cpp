@@ -1,6 +1,8 @@
 // xnet: the command-line program. Parses arguments, runs one subcommand, and turns every
 // failure into one line on stderr: exit 1 for errors, 2 for usage errors (contract.md).
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -22,9 +24,7 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "xnet: segments X-ray radiographs into open beam, soft tissue and bone, and finds the "
       "collimator (XNet, arXiv:1812.00548)."};
@@ -55,4 +55,17 @@ int main(int argc, char** argv) {
     return fail(first_line(e.what()), 1);
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int code = run(argc, argv);
+  // Every output file is complete and renamed into place by now. Ending here skips the static
+  // destructors, where LibTorch deregisters its thousands of operators: ~0.15 s at the end of
+  // every run (measured on `xnet predict` of one image), nothing that needs doing.
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }

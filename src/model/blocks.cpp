@@ -25,16 +25,16 @@ torch::Tensor phase_taps(int a, int kernel) {
 }  // namespace
 
 torch::Tensor phase_weight(const torch::Tensor& w) {
-  const int kernel = static_cast<int>(w.size(-1));
-  std::vector<torch::Tensor> phases;
-  for (int a : {0, 1}) {
-    for (int b : {0, 1}) {
-      const auto rows = phase_taps(a, kernel).to(w.options());
-      const auto cols = phase_taps(b, kernel).to(w.options());
-      phases.push_back(torch::einsum("tk,oikl,sl->oits", {rows, w, cols}));
-    }
-  }
-  return torch::cat(phases, 0);
+  const int kernel = static_cast<int>(w.size(-1)), taps = kernel / 2 + 1;
+  const int64_t out = w.size(0), in = w.size(1);
+  // Phase p = 2a + b sums the big kernel's taps by (rows of a) kron (rows of b): all four as
+  // one GEMM over the flattened kernels (four einsums took ~0.14 s of every predict's start).
+  std::vector<torch::Tensor> maps;
+  for (int a : {0, 1})
+    for (int b : {0, 1}) maps.push_back(torch::kron(phase_taps(a, kernel), phase_taps(b, kernel)));
+  const auto combine = torch::cat(maps, 0).to(w.options());  // 4 taps^2 x kernel^2
+  const auto phases = torch::matmul(w.reshape({out * in, kernel * kernel}), combine.t());
+  return phases.view({out, in, 4, taps, taps}).permute({2, 0, 1, 3, 4}).reshape({4 * out, in, taps, taps});
 }
 
 namespace {
@@ -129,15 +129,16 @@ void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::M
   const auto bias = (conv->bias - norm->running_mean) * scale + norm->bias;
   conv->weight.set_data(weight.to(target).contiguous(format));
   conv->bias.set_data(bias.to(target));
+  torch::Tensor phases;
   if (options.nearest_upsampled_input) {
-    folded_phase_weight_ = phase_weight(weight).to(target).contiguous(format);
+    phases = phase_weight(weight);
+    folded_phase_weight_ = phases.to(target).contiguous(format);
     folded_phase_bias_ = bias.repeat({4}).to(target);
   }
   const bool nchw_float_cpu = target.dtype() == torch::kFloat && target.device().is_cpu() &&
                               format == torch::MemoryFormat::Contiguous;
   if (nchw_float_cpu && options.kernel == 3 && options.dilation == 1)
-    winograd_ = options.nearest_upsampled_input ? WinogradConv(phase_weight(weight), bias.repeat({4}))
-                                                : WinogradConv(weight, bias);
+    winograd_ = options.nearest_upsampled_input ? WinogradConv(phases, bias.repeat({4})) : WinogradConv(weight, bias);
   folded_ = true;
 }
 

@@ -10,6 +10,7 @@
 #include "data/dataset.hpp"
 #include "eval/metrics.hpp"
 #include "infer/overlay.hpp"
+#include "io/png_file.hpp"
 #include "predict/prediction_outputs.hpp"
 #include "predict/run_split.hpp"
 

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "infer/overlay.hpp"
+#include "io/png_file.hpp"
 #include "preprocess/preprocessing.hpp"
 
 namespace fs = std::filesystem;
@@ -31,15 +32,6 @@ void write_probabilities(const fs::path& file, const std::vector<cv::Mat>& proba
 }
 
 }  // namespace
-
-void write_png(const fs::path& file, const cv::Mat& image) {
-  // Level 1: the mask and overlay of a 1500x1500 image in tens of milliseconds (level 9 takes
-  // ten times longer for files a few percent smaller).
-  const std::vector<int> params = {cv::IMWRITE_PNG_COMPRESSION, 1};
-  write_atomically(file, [&](const fs::path& tmp) {
-    if (!cv::imwrite(tmp.string(), image, params)) throw file_error(file, "cannot write image");
-  });
-}
 
 cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity) {
   cv::Mat canonical = to_canonical(radiograph, polarity), gray;

@@ -22,9 +22,6 @@ struct PredictionPaths {
 };
 PredictionPaths prediction_paths(const std::filesystem::path& dir, const std::filesystem::path& image);
 
-// An 8-bit PNG written atomically at compression level 1 (speed over a few percent of size).
-void write_png(const std::filesystem::path& file, const cv::Mat& image);
-
 // The image as people look at it, 8 bit, for overlays.
 cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity);
 

@@ -12,6 +12,7 @@
 #include "core/labels.hpp"
 #include "eval/confusion.hpp"
 #include "eval/metrics.hpp"
+#include "io/png_file.hpp"
 
 namespace xnet {
 
@@ -84,12 +85,6 @@ struct ScoredImage {
   double weighted_f1, accuracy;
   cv::Mat predicted;
 };
-
-void write_png(const std::filesystem::path& file, const cv::Mat& image) {
-  write_atomically(file, [&](const std::filesystem::path& tmp) {
-    if (!cv::imwrite(tmp.string(), image)) throw file_error(file, "cannot write PNG");
-  });
-}
 
 void write_examples(const std::filesystem::path& dir, const std::vector<CachedSample>& cache,
                     const std::vector<int>& indices, std::vector<ScoredImage> scored, int count) {
