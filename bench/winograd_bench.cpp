@@ -76,20 +76,14 @@ int main(int argc, char** argv) {
       td.push_back(milliseconds([&] { direct(); }));
       tw.push_back(milliseconds([&] { wino(); }));
       tg.push_back(milliseconds([&] {  // the GEMMs as WinogradConv runs them (winograd.cpp)
-        if (threads == 1) {
-          const std::vector<int64_t> one{1, 1}, zero{0, 0};
-          torch::conv2d(v.view({1, -1, tiles, 1}), u.view({-1, l.in, 1, 1}), torch::Tensor(), one, zero, one,
-                        patch * patch);
-        } else {
-          auto products = torch::empty({patch * patch, stacked, tiles});
-          at::parallel_for(0, patch * patch, 1, [&](int64_t begin, int64_t end) {
-            const torch::InferenceMode guard;
-            for (int64_t p = begin; p < end; ++p) {
-              auto product = products[p];
-              torch::mm_out(product, u[p], v[p]);
-            }
-          });
-        }
+        auto products = torch::empty({patch * patch, stacked, tiles});
+        at::parallel_for(0, patch * patch, 1, [&](int64_t begin, int64_t end) {
+          const torch::InferenceMode guard;
+          for (int64_t p = begin; p < end; ++p) {
+            auto product = products[p];
+            torch::mm_out(product, u[p], v[p]);
+          }
+        });
       }));
     }
     const double d = median(td), w = median(tw), gm = median(tg);

@@ -42,6 +42,10 @@ void add_predict_command(CLI::App& app) {
                   "Body part: picks the model's soft-tissue threshold for that category");
   cmd->add_flag("--save-probabilities", opt->batch.save_probabilities,
                 "Also write STEM_probabilities.tif (16-bit, one sample per class)");
+  cmd->add_option("--workers", opt->batch.workers,
+                  "Images segmented side by side, sharing the threads (0 = one per thread for several files, "
+                  "else one)")
+      ->check(CLI::NonNegativeNumber);
   add_segmenter_options(*cmd, opt->segmenter);
   cmd->callback([opt] {
     std::vector<std::filesystem::path> inputs(opt->inputs.begin(), opt->inputs.end());

@@ -216,10 +216,11 @@ torch::Tensor transform_weight(const torch::Tensor& weight) {
   return torch::matmul(torch::kron(g, g), w.t()).view({F::patch * F::patch, out, in});
 }
 
-// Scratch reused across calls of this thread: the transformed input is tens of MB, and fresh
-// allocations of that size cost page faults on every layer.
-float* workspace(int64_t floats) {
-  thread_local torch::Tensor buffer;
+// Scratch reused across calls of this thread (slot 0: transformed input, 1: products): tens
+// of MB, and fresh allocations of that size cost page faults on every layer.
+float* workspace(int slot, int64_t floats) {
+  thread_local torch::Tensor buffers[2];
+  auto& buffer = buffers[slot];
   if (!buffer.defined() || buffer.numel() < floats) buffer = torch::empty({floats});
   return buffer.data_ptr<float>();
 }
@@ -259,7 +260,7 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
   g.tile_cols = (g.out_width + kTile - 1) / kTile;
   g.tiles = g.n * g.tile_rows * g.tile_cols;
   const int64_t stacked = transformed_.size(1);
-  float* vs = workspace(positions * g.channels * g.tiles);
+  float* vs = workspace(0, positions * g.channels * g.tiles);
   const auto v = torch::from_blob(vs, {positions, g.channels, g.tiles});
 
   const float* xs = x.data_ptr<float>();
@@ -270,29 +271,19 @@ torch::Tensor WinogradConv::run(const torch::Tensor& input, bool relu, bool inte
       input_transform(xs + i * g.height * g.width, g, i / g.channels, i % g.channels, vs, scratch);
   });
 
-  // products: positions x stacked x tiles. On one thread as one grouped 1x1 convolution (a
-  // group per position; oneDNN ran the 100^2 layers' GEMMs ~1.4x faster than OpenBLAS there). On
-  // more, the positions are shared out between the threads, each running its GEMMs on its own
-  // (OpenBLAS stays single-threaded inside a parallel region): XNet-64 at 200^2 took 285-304 ms
-  // instead of 327-365 with torch::bmm, whose every GEMM is split over the threads and
-  // synchronised; oneDNN's grouped convolution fell to 8 GFLOP/s on two threads.
-  torch::Tensor products;
-  if (at::get_num_threads() == 1) {
-    const std::vector<int64_t> one{1, 1}, zero{0, 0};
-    products = torch::conv2d(v.view({1, positions * g.channels, g.tiles, 1}),
-                             transformed_.view({positions * stacked, g.channels, 1, 1}), torch::Tensor(),
-                             one, zero, one, positions).view({positions, stacked, g.tiles});
-  } else {
-    products = torch::empty({positions, stacked, g.tiles});
-    at::parallel_for(0, positions, 1, [&](int64_t begin, int64_t end) {
-      const torch::InferenceMode inference;  // thread-local: the workers do not inherit it
-      for (int64_t p = begin; p < end; ++p) {
-        auto product = products[p];
-        torch::mm_out(product, transformed_[p], v[p]);
-      }
-    });
-  }
-  products = products.contiguous();
+  // products: positions x stacked x tiles, one GEMM per position, the positions shared out
+  // between the threads, each running its GEMMs alone (OpenBLAS stays single-threaded inside a
+  // parallel region): XNet-64 at 200^2 on two threads took 285-304 ms instead of 327-365 with
+  // torch::bmm, whose every GEMM is split over the threads and synchronised. The products live
+  // in a second reused workspace: fresh ones cost page faults on every layer.
+  const auto products = torch::from_blob(workspace(1, positions * stacked * g.tiles), {positions, stacked, g.tiles});
+  at::parallel_for(0, positions, 1, [&](int64_t begin, int64_t end) {
+    const torch::InferenceMode inference;  // thread-local: the workers do not inherit it
+    for (int64_t p = begin; p < end; ++p) {
+      auto product = products[p];
+      torch::mm_out(product, transformed_[p], v[p]);
+    }
+  });
 
   const int64_t out_channels = interleaved ? stacked / 4 : stacked, scale = interleaved ? 2 : 1;
   auto out = torch::empty({g.n, out_channels, scale * g.height, scale * g.width});

@@ -1,7 +1,7 @@
 #pragma once
 // `xnet predict` over many files: a reader thread decodes the next radiographs while the
-// network runs on the current one, a writer thread encodes and writes the previous one's
-// outputs. A file that fails is reported on stderr (`xnet: error: FILE: ...`) and skipped;
+// network runs on the current ones, a writer thread encodes and writes the finished ones'
+// outputs. Several images may be segmented side by side, the cores shared out among them. A file that fails is reported on stderr (`xnet: error: FILE: ...`) and skipped;
 // every other file is still written.
 #include <cstddef>
 #include <filesystem>
@@ -16,6 +16,9 @@ struct BatchOptions {
   bool save_probabilities = false;
   std::string category;      // per-category soft-tissue threshold for every image
   std::size_t read_ahead = 2;  // decoded radiographs waiting for the network
+  // Images segmented side by side, the segmenter's threads shared out among them; 0 = one per
+  // thread when there are several files (throughput), else one with every thread (latency).
+  int workers = 0;
   bool show_progress = true;
 };
 

@@ -171,4 +171,6 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
   return s;
 }
 
+void set_intra_op_threads(int threads) { torch::set_num_threads(threads); }
+
 }  // namespace xnet

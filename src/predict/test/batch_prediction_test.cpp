@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -85,6 +88,32 @@ TEST_F(PredictCommandTest, CorruptFileIsReportedAndTheOthersAreWritten) {
   // Nothing half-written: only finished outputs in the folder.
   for (const auto& entry : fs::directory_iterator(dir_ / "out"))
     EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+}
+
+// Several images segmented side by side (each worker on its own thread) must give exactly
+// what one worker gives, and still report the corrupt file and write the others.
+TEST_F(PredictCommandTest, SideBySideWorkersGiveTheSameOutputs) {
+  const std::vector<std::pair<std::string, cv::Size>> images = {
+      {"a", {80, 60}}, {"b", {123, 77}}, {"c", {64, 64}}, {"d", {45, 99}}, {"e", {150, 110}}};
+  for (const auto& [stem, size] : images) write_image(stem + ".png", size);
+  std::ofstream(dir_ / "in" / "corrupt.png") << "not a png at all";
+  std::map<std::string, cv::Mat> masks[2];
+  int run = 0;
+  for (const std::string threads : {"--threads 1 --workers 1", "--threads 3 --workers 3"}) {
+    const fs::path out = dir_ / ("out" + std::to_string(run));
+    const auto r = test::run("predict " + model_.string() + " " + (dir_ / "in").string() + " --out " + out.string() +
+                             " --device cpu " + threads);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("corrupt.png"), std::string::npos) << r.output;
+    for (const auto& [stem, size] : images) {
+      masks[run][stem] = cv::imread((out / (stem + "_mask.png")).string(), cv::IMREAD_UNCHANGED);
+      ASSERT_EQ(masks[run][stem].size(), size) << threads << " " << stem;
+      EXPECT_TRUE(fs::exists(out / (stem + "_overlay.png")));
+      EXPECT_TRUE(fs::exists(out / (stem + ".json")));
+    }
+    ++run;
+  }
+  for (const auto& [stem, size] : images) EXPECT_EQ(cv::countNonZero(masks[0][stem] != masks[1][stem]), 0) << stem;
 }
 
 TEST_F(PredictCommandTest, MissingInputIsAnErrorNamingIt) {
