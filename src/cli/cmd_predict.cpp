@@ -50,6 +50,7 @@ void add_predict_command(CLI::App& app) {
   cmd->callback([opt] {
     std::vector<std::filesystem::path> inputs(opt->inputs.begin(), opt->inputs.end());
     const auto files = collect_radiographs(inputs);
+    opt->segmenter.expected_images = files.size();
     const Segmenter segmenter(opt->model, opt->segmenter);
     const auto summary = predict_batch(segmenter, files, opt->batch);
     print_breakdown(summary, segmenter.load_seconds());

@@ -121,7 +121,8 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   return torch::relu_(normalised);
 }
 
-void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::MemoryFormat format) {
+void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::MemoryFormat format,
+                                    bool winograd) {
   torch::NoGradGuard no_grad;
   if (folded_) return;
   const auto scale = norm->weight / torch::sqrt(norm->running_var + norm->options.eps());
@@ -137,7 +138,7 @@ void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::M
   }
   const bool nchw_float_cpu = target.dtype() == torch::kFloat && target.device().is_cpu() &&
                               format == torch::MemoryFormat::Contiguous;
-  if (nchw_float_cpu && options.kernel == 3 && options.dilation == 1)
+  if (winograd && nchw_float_cpu && options.kernel == 3 && options.dilation == 1)
     winograd_ = options.nearest_upsampled_input ? WinogradConv(phases, bias.repeat({4})) : WinogradConv(weight, bias);
   folded_ = true;
 }

@@ -28,7 +28,7 @@ struct ConvBlockImpl : torch::nn::Module {
   // (in float32, then converted to target), after which forward skips it. Irreversible; done
   // on InferenceEngine's own copy. For float32 NCHW CPU targets a 3x3 undilated block also
   // keeps Winograd-transformed weights, used where winograd_pays says so.
-  void fold_batch_norm(const torch::TensorOptions& target, torch::MemoryFormat format);
+  void fold_batch_norm(const torch::TensorOptions& target, torch::MemoryFormat format, bool winograd = true);
 
   ConvBlockOptions options;
   torch::nn::Conv2d conv{nullptr};

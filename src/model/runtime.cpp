@@ -65,7 +65,8 @@ InferenceEngine::InferenceEngine(SegmentationNet net, InferenceOptions options)
   // Winograd weights of XNet-64, which the threads share out (0.28 -> 0.2 s of predict's start).
   at::parallel_for(0, static_cast<int64_t>(blocks.size()), 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
-      blocks[i]->fold_batch_norm(torch::TensorOptions().device(options_.device).dtype(dtype), format);
+      blocks[i]->fold_batch_norm(torch::TensorOptions().device(options_.device).dtype(dtype), format,
+                                 options_.winograd);
   });
   net_->to(options_.device, dtype);  // the layers without batch norm (heads, transposed)
   if (options_.channels_last) {

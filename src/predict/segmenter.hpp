@@ -4,6 +4,7 @@
 // to full size -> labels decided (soft-tissue threshold) -> post-processing -> collimator.
 // The one path shared by `xnet predict`, `xnet evaluate` and `xnet calibrate`, so that what is
 // measured is exactly what is written. Torch stays behind the pimpl: callers need no LibTorch.
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -32,6 +33,9 @@ struct SegmenterOptions {
   // Plain argmax of the upsampled probabilities: no threshold, clean-up or collimator
   // detection (`xnet evaluate --network-only`).
   bool network_only = false;
+  // Images this segmenter is expected to see (0 = many): the Winograd weights are prepared
+  // only when they pay back their one-off cost (model/runtime.hpp).
+  std::size_t expected_images = 0;
 };
 
 // Seconds spent in each stage for one image; read and write are filled by the caller.
