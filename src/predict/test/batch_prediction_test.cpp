@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "io/dicom.hpp"
 #include "predict_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -114,6 +115,30 @@ TEST_F(PredictCommandTest, SideBySideWorkersGiveTheSameOutputs) {
     ++run;
   }
   for (const auto& [stem, size] : images) EXPECT_EQ(cv::countNonZero(masks[0][stem] != masks[1][stem]), 0) << stem;
+}
+
+// A DICOM copy of a 16-bit image, stored as MONOCHROME1 (inverted stored values) or
+// MONOCHROME2, must be segmented exactly like the original (issue 7's check).
+TEST_F(PredictCommandTest, DicomMonochrome1And2CopiesGiveTheOriginalsMasks) {
+  const cv::Mat original = test::raw_phantom({97, 83}, 12);
+  ASSERT_EQ(original.type(), CV_16UC1);
+  cv::imwrite((dir_ / "in" / "original.png").string(), original);
+  write_dicom(dir_ / "in" / "mono1.dcm", 65535 - original, Photometric::monochrome1);
+  write_dicom(dir_ / "in" / "mono2.dcm", original, Photometric::monochrome2);
+  const auto r = test::run("predict " + predict((dir_ / "in").string()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto mask = [&](const std::string& stem) {
+    return cv::imread((dir_ / "out" / (stem + "_mask.png")).string(), cv::IMREAD_UNCHANGED);
+  };
+  const cv::Mat expected = mask("original");
+  ASSERT_FALSE(expected.empty());
+  for (const std::string stem : {"mono1", "mono2"}) {
+    const cv::Mat got = mask(stem);
+    ASSERT_EQ(got.size(), expected.size()) << stem;
+    EXPECT_EQ(cv::countNonZero(got != expected), 0) << stem;
+    EXPECT_EQ(summary(stem)["polarity"], summary("original")["polarity"]) << stem;
+    EXPECT_EQ(summary(stem)["collimator"], summary("original")["collimator"]) << stem;
+  }
 }
 
 TEST_F(PredictCommandTest, MissingInputIsAnErrorNamingIt) {
