@@ -55,6 +55,43 @@ TEST(Network, EvalModeIsDeterministic) {
   }
 }
 
+// The inference pooling (strided maxima) must give max_pool2d's values on every size and
+// layout, ties included; with autograd it must still pass gradients like max_pool2d.
+TEST(Network, PoolEqualsMaxPool2d) {
+  torch::manual_seed(4);
+  for (const auto& shape : std::vector<std::vector<int64_t>>{{1, 3, 8, 6}, {2, 5, 7, 9}, {1, 2, 3, 5}, {1, 4, 3, 2}}) {
+    const auto x = torch::randint(0, 4, shape).to(torch::kFloat);  // many ties
+    for (const bool channels_last : {false, true}) {
+      const auto input = channels_last ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
+      torch::NoGradGuard no_grad;
+      const auto got = pool(input);
+      const auto expected = torch::max_pool2d(x, 2);
+      ASSERT_EQ(got.sizes(), expected.sizes()) << shape;
+      EXPECT_TRUE(torch::equal(got.contiguous(), expected)) << shape << " channels_last " << channels_last;
+    }
+  }
+  {
+    torch::NoGradGuard no_grad;
+    EXPECT_THROW(pool(torch::zeros({1, 2, 1, 5})), c10::Error);  // as max_pool2d: too small
+  }
+  const auto leaf = torch::randn({1, 2, 6, 6}, torch::requires_grad());
+  pool(leaf).sum().backward();
+  EXPECT_EQ(leaf.grad().sum().item<float>(), 2 * 3 * 3);  // one maximum per window
+}
+
+// Without autograd a 1x1 convolution (the heads) runs as a GEMM: same values as the conv.
+TEST(Network, PointwiseConvolutionWithoutAutogradEqualsTheConv) {
+  torch::manual_seed(5);
+  torch::nn::Conv2d conv(torch::nn::Conv2dOptions(6, 3, 1));
+  const auto x = torch::randn({2, 6, 7, 5});
+  const auto expected = conv->forward(x).detach();
+  torch::NoGradGuard no_grad;
+  for (auto& p : conv->parameters()) p.requires_grad_(false);
+  const auto got = counted_conv(conv, x);
+  ASSERT_EQ(got.sizes(), expected.sizes());
+  EXPECT_TRUE(torch::allclose(got, expected, 1e-5, 1e-6));
+}
+
 TEST(Network, UpsampledConvolutionEqualsConvolutionOfNearestUpsampling) {
   torch::manual_seed(3);
   for (int kernel : {1, 3, 5}) {
