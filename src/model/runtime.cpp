@@ -62,7 +62,7 @@ InferenceEngine::InferenceEngine(SegmentationNet net, InferenceOptions options)
   for (const auto& module : net_->modules(false))
     if (auto* block = module->as<ConvBlockImpl>()) blocks.push_back(block);
   // The blocks fold side by side: most of the time goes into first touching the ~290 MB of
-  // Winograd weights of XNet-64, which the threads share out (0.28 -> 0.2 s of predict's start).
+  // Winograd weights of XNet-64, which the threads share out (0.40 s on one thread, 0.26 on two).
   at::parallel_for(0, static_cast<int64_t>(blocks.size()), 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
       blocks[i]->fold_batch_norm(torch::TensorOptions().device(options_.device).dtype(dtype), format,

@@ -2,8 +2,8 @@
 // Winograd F(4x4, 3x3) convolution for the inference path (Lavin & Gray 2016, "Fast Algorithms
 // for Convolutional Neural Networks"): a 4x4 output tile of a 3x3 convolution costs 36
 // multiplies per (input, output) channel pair instead of 144. The 36 products of a tile become
-// 36 independent GEMMs (transformed weights x transformed input tiles) run as one batched
-// matrix product; the input and output transforms are hand-written loops over contiguous rows.
+// 36 independent GEMMs (transformed weights x transformed input tiles), shared out between the
+// intra-op threads; the input and output transforms are hand-written loops over contiguous rows.
 #include <cstdint>
 
 #include <torch/torch.h>

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "core/atomic_file.hpp"
-#include "core/threads.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "predict/bounded_queue.hpp"
 #include "predict/prediction_outputs.hpp"
 
@@ -118,12 +118,12 @@ class BatchRun {
   std::atomic<int> segmenting_;
 };
 
-}  // namespace
-
 int batch_workers(const BatchOptions& options, int threads, std::size_t files) {
   if (options.workers > 0) return std::min(options.workers, threads);
   return files > 1 ? threads : 1;
 }
+
+}  // namespace
 
 BatchSummary predict_batch(const Segmenter& segmenter, const std::vector<fs::path>& files,
                            const BatchOptions& options) {

@@ -1,8 +1,9 @@
 #pragma once
 // `xnet predict` over many files: a reader thread decodes the next radiographs while the
 // network runs on the current ones, a writer thread encodes and writes the finished ones'
-// outputs. Several images may be segmented side by side, the cores shared out among them. A file that fails is reported on stderr (`xnet: error: FILE: ...`) and skipped;
-// every other file is still written.
+// outputs. Several images may be segmented side by side, the cores shared out among them. A
+// file that fails is reported on stderr (`xnet: error: FILE: ...`) and skipped; every other
+// file is still written.
 #include <cstddef>
 #include <filesystem>
 #include <vector>

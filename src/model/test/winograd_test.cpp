@@ -35,7 +35,7 @@ TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
   torch::manual_seed(1);
   torch::InferenceMode inference;
   // Sizes that are not multiples of the 4x4 tile, a 1-pixel-wide image and batches > 1; one
-  // thread (GEMMs as a grouped convolution) and two (torch::bmm).
+  // thread and two (the tile positions' GEMMs and the transforms shared out).
   for (const int threads : {1, 2})
   for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {3, 6, 8, 8}, {1, 3, 13, 1}, {2, 4, 17, 22}}) {
     torch::set_num_threads(threads);
