@@ -12,6 +12,7 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include "model/runtime.hpp"
 #include "model/winograd.hpp"
 
 namespace {
@@ -45,7 +46,7 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
-  torch::set_num_threads(threads);
+  xnet::model::set_intra_op_threads(threads);
   torch::InferenceMode inference;
   std::printf("threads %d, %d interleaved rounds, median ms\n", threads, rounds);
   std::printf("%-6s %5s %5s %4s  %8s %8s %8s %8s %7s\n", "layer", "in", "out", "S", "direct", "winograd",

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include <ATen/Parallel.h>
+#include <omp.h>
 
 #include "core/error.hpp"
 #include "core/threads.hpp"
@@ -10,9 +11,20 @@
 
 namespace xnet::model {
 
+void set_intra_op_threads(int threads) {
+  // Not torch::set_num_threads: in LibTorch 1.13 every call re-creates caffe2's pthreadpool,
+  // whose fresh workers spin ~30 ms each on the cores the network needs, and clears oneDNN's
+  // primitive cache. Once called, it is called again by the first parallel loop of every new
+  // thread, OpenMP's workers included (at::init_num_threads): four pools, ~0.12 s of spinning
+  // for one `xnet predict` of one image. ATen reads its count from OpenMP
+  // (at::get_num_threads is omp_get_max_threads, kept per thread), which is all we set.
+  at::get_num_threads();  // ATen's lazy per-thread initialisation first: it would undo ours
+  omp_set_num_threads(threads);
+}
+
 void configure_threads(int threads) {
   const int n = resolve_threads(threads);
-  torch::set_num_threads(n);
+  set_intra_op_threads(n);
   // Settable only once per process, before any inter-op work: later calls keep the first.
   static const bool interop_set = [n] {
     try {

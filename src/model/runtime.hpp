@@ -12,6 +12,10 @@ namespace xnet::model {
 // process, as many inter-op threads.
 void configure_threads(int threads);
 
+// Threads the network uses when it runs on the calling thread (OpenMP keeps the setting per
+// thread: a batch segments several images side by side, one thread each).
+void set_intra_op_threads(int threads);
+
 // "auto" (CUDA when available, else CPU), "cpu" or "cuda" (an Error when unavailable).
 torch::Device select_device(const std::string& name);
 

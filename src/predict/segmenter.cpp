@@ -174,6 +174,4 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
   return s;
 }
 
-void set_intra_op_threads(int threads) { torch::set_num_threads(threads); }
-
 }  // namespace xnet

@@ -83,8 +83,4 @@ class Segmenter {
   std::unique_ptr<Impl> impl_;
 };
 
-// Threads the network uses when segment() is called from the calling thread (OpenMP keeps
-// the setting per thread): batches segment several images side by side, one thread each.
-void set_intra_op_threads(int threads);
-
 }  // namespace xnet

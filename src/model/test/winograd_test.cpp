@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "model/blocks.hpp"
+#include "model/runtime.hpp"
 #include "model/winograd.hpp"
 
 namespace xnet::model {
@@ -20,7 +21,7 @@ double relative_error(const torch::Tensor& got, const torch::Tensor& expected) {
 // The transforms are split with at::parallel_for, an inline `#pragma omp parallel` of ATen's
 // headers: built without -fopenmp it silently ran everything on the calling thread.
 TEST(WinogradConv, ParallelForSpreadsOverTheThreads) {
-  torch::set_num_threads(2);
+  xnet::model::set_intra_op_threads(2);
   std::mutex mutex;
   std::set<std::thread::id> workers;
   at::parallel_for(0, 2, 1, [&](int64_t, int64_t) {
@@ -28,7 +29,7 @@ TEST(WinogradConv, ParallelForSpreadsOverTheThreads) {
     workers.insert(std::this_thread::get_id());
   });
   EXPECT_EQ(workers.size(), 2u);
-  torch::set_num_threads(1);
+  xnet::model::set_intra_op_threads(1);
 }
 
 TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
@@ -38,7 +39,7 @@ TEST(WinogradConv, EqualsConv2dOnOddAndUnevenSizes) {
   // thread and two (the tile positions' GEMMs and the transforms shared out).
   for (const int threads : {1, 2})
   for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {3, 6, 8, 8}, {1, 3, 13, 1}, {2, 4, 17, 22}}) {
-    torch::set_num_threads(threads);
+    xnet::model::set_intra_op_threads(threads);
     const auto x = torch::randn(shape);
     const auto w = torch::randn({7, shape[1], 3, 3});
     const auto b = torch::randn({7});
@@ -56,7 +57,7 @@ TEST(WinogradConv, InterleavedPhasesEqualConvOfNearestUpsampled) {
   torch::InferenceMode inference;
   for (const int threads : {1, 2})
   for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 7, 9}, {1, 3, 4, 4}, {1, 2, 1, 6}}) {
-    torch::set_num_threads(threads);
+    xnet::model::set_intra_op_threads(threads);
     const auto x = torch::randn(shape);
     const auto w = torch::randn({6, shape[1], 3, 3});
     const auto b = torch::randn({6});
@@ -82,7 +83,7 @@ TEST(WinogradConv, RejectsOtherKernelsAndWrongInputs) {
 TEST(WinogradConv, FoldedBlocksTakingItMatchTheEvalBlock) {
   torch::manual_seed(3);
   for (const bool upsampled : {false, true}) {
-    torch::set_num_threads(1);
+    xnet::model::set_intra_op_threads(1);
     ASSERT_TRUE(winograd_pays(128, 12, 12, upsampled ? 2 : 3));
     ConvBlock block(ConvBlockOptions{128, 24, 3, 1, upsampled});
     block->train();
