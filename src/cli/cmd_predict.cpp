@@ -20,13 +20,13 @@ struct PredictOptions {
   BatchOptions batch;
 };
 
-void print_breakdown(const BatchSummary& s, double load_seconds) {
+void print_breakdown(const BatchSummary& s) {
   const double n = s.written ? static_cast<double>(s.written) : 1.0;
   const auto& t = s.timings;
   std::printf(
       "%zu written, %zu failed in %.2f s (model load %.2f s); per image: read %.3f, preprocess %.3f, "
       "network %.3f, upsample %.3f, post-process %.3f, write %.3f s\n",
-      s.written, s.failed, s.seconds, load_seconds, t.read / n, t.preprocess / n, t.network / n,
+      s.written, s.failed, s.seconds, s.model_load_seconds, t.read / n, t.preprocess / n, t.network / n,
       t.upsample / n, t.postprocess / n, t.write / n);
 }
 
@@ -51,9 +51,8 @@ void add_predict_command(CLI::App& app) {
     std::vector<std::filesystem::path> inputs(opt->inputs.begin(), opt->inputs.end());
     const auto files = collect_radiographs(inputs);
     opt->segmenter.expected_images = files.size();
-    const Segmenter segmenter(opt->model, opt->segmenter);
-    const auto summary = predict_batch(segmenter, files, opt->batch);
-    print_breakdown(summary, segmenter.load_seconds());
+    const auto summary = predict_files(opt->model, opt->segmenter, files, opt->batch);
+    print_breakdown(summary);
     if (summary.failed)
       throw Error(std::to_string(summary.failed) + " of " + std::to_string(files.size()) +
                   " images failed (reported above); the others were written");

@@ -141,6 +141,20 @@ TEST_F(PredictCommandTest, DicomMonochrome1And2CopiesGiveTheOriginalsMasks) {
   }
 }
 
+// The model loads on another thread while the first images are read: a model that cannot be
+// loaded must still stop the run with its own error, and leave no output folder behind.
+TEST_F(PredictCommandTest, UnreadableModelStopsTheRunAndWritesNothing) {
+  write_image("a.png", {80, 60});
+  write_image("b.png", {64, 64});
+  const fs::path broken = dir_ / "broken.pt";
+  std::ofstream(broken) << "not a model";
+  const auto r = test::run("predict " + broken.string() + " " + (dir_ / "in").string() + " --out " +
+                           (dir_ / "out").string() + " --threads 2 --device cpu");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find(broken.string() + ": not an xnet model file"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
 TEST_F(PredictCommandTest, MissingInputIsAnErrorNamingIt) {
   const auto r = test::run("predict " + predict((dir_ / "nowhere.png").string()));
   EXPECT_EQ(r.status, 1);
