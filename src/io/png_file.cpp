@@ -1,5 +1,6 @@
 #include "io/png_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csetjmp>
 #include <cstdio>
@@ -61,7 +62,10 @@ std::vector<unsigned char> deflated_scanlines(const cv::Mat& image) {
       libdeflate_alloc_compressor(1), libdeflate_free_compressor);
   if (!compressor) throw std::bad_alloc();
   std::vector<unsigned char> deflated(libdeflate_zlib_compress_bound(compressor.get(), rows.size()));
-  deflated.resize(libdeflate_zlib_compress(compressor.get(), rows.data(), rows.size(), deflated.data(), deflated.size()));
+  const std::size_t size =
+      libdeflate_zlib_compress(compressor.get(), rows.data(), rows.size(), deflated.data(), deflated.size());
+  if (size == 0) throw Error("libdeflate: compressed image data exceeds its own bound");
+  deflated.resize(size);
   return deflated;
 }
 
@@ -81,7 +85,11 @@ bool encode(std::FILE* file, const cv::Mat& image, const std::vector<unsigned ch
                image.depth() == CV_16U ? 16 : 8, image.channels() == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
   png_write_info(png, info);
-  png_write_chunk(png, reinterpret_cast<png_const_bytep>("IDAT"), idat.data(), idat.size());
+  // IDAT chunks of at most 1 GiB (a chunk's length field tops out at 2^31 - 1).
+  constexpr std::size_t kMaxChunk = std::size_t{1} << 30;
+  for (std::size_t at = 0; at < idat.size(); at += kMaxChunk)
+    png_write_chunk(png, reinterpret_cast<png_const_bytep>("IDAT"), idat.data() + at,
+                    std::min(kMaxChunk, idat.size() - at));
   png_write_chunk(png, reinterpret_cast<png_const_bytep>("IEND"), nullptr, 0);
   png_destroy_write_struct(&png, &info);
   return true;

@@ -8,8 +8,9 @@
 
 namespace xnet::model {
 
-// Intra-op threads (0 = all cores; Debian's LibTorch otherwise uses one) and, once per
-// process, as many inter-op threads.
+// Intra-op threads of the calling thread (0 = all cores; Debian's LibTorch otherwise uses one)
+// and, once per process, as many inter-op threads. Another thread that runs the network sets
+// its own with set_intra_op_threads.
 void configure_threads(int threads);
 
 // Threads the network uses when it runs on the calling thread (OpenMP keeps the setting per

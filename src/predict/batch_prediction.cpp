@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <future>
 #include <memory>
-#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -142,7 +142,6 @@ int batch_workers(const BatchOptions& options, int threads, std::size_t files) {
 // workers wait for `segmenter` (a model loading on another thread) and rethrow its failure.
 BatchSummary run_batch(const std::function<const Segmenter&()>& segmenter, int threads,
                        const std::vector<fs::path>& files, const BatchOptions& options) {
-  const auto start = Clock::now();
   // On 2 cores, two images each on one thread beat one image on two: a thread runs XNet-64
   // at ~1.6x the per-thread speed of two sharing one image (no synchronisation, GEMMs of
   // whole layers), and reading and writing fill the gaps of the other worker.
@@ -151,20 +150,22 @@ BatchSummary run_batch(const std::function<const Segmenter&()>& segmenter, int t
   std::thread reader([&] { run.read_all(files); });
   std::thread writer([&] { run.write_all(); });
   try {
-    run.use(segmenter());
+    const Segmenter& ready = segmenter();
     ensure_directory(options.out);  // only once the model is known to load
+    run.use(ready);
   } catch (...) {
     run.abandon();
     reader.join();
     writer.join();
     throw;
   }
+  const auto start = Clock::now();  // the batch's own time: without the model's load
   std::vector<std::thread> others;
   for (int w = 1; w < workers; ++w)
     others.emplace_back([&, w] { run.segment_all(threads / workers + (w < threads % workers)); });
   run.segment_all(threads / workers + (0 < threads % workers));
   for (auto& t : others) t.join();
-  model::set_intra_op_threads(threads);  // as the segmenter set it
+  model::set_intra_op_threads(threads);  // the options' count again here: it ran as a worker
   reader.join();
   writer.join();
   auto summary = run.summary();

@@ -26,7 +26,7 @@ struct BatchOptions {
 struct BatchSummary {
   std::size_t written = 0, failed = 0;
   StageTimings timings;  // summed over the written images
-  double seconds = 0;    // wall time of the whole batch
+  double seconds = 0;    // wall time of the whole batch, from the model being ready
   double model_load_seconds = 0;  // predict_files: loading the model, beside the first reads
 };
 

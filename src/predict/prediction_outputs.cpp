@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <future>
+#include <system_error>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -79,8 +80,15 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
   auto overlay = std::async(std::launch::async, [&] {
     write_png(paths.overlay, colour_overlay(display_gray8(radiograph, s.polarity), s.labels));
   });
-  write_png(paths.mask, s.labels);
-  if (save_probabilities) write_probabilities(paths.probabilities, s.probabilities);
+  try {
+    write_png(paths.mask, s.labels);
+    if (save_probabilities) write_probabilities(paths.probabilities, s.probabilities);
+  } catch (...) {
+    overlay.wait();
+    std::error_code ignored;
+    fs::remove(paths.overlay, ignored);  // a failed image leaves no outputs behind
+    throw;
+  }
   overlay.get();
   s.timings.write = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_text_atomically(paths.summary, prediction_summary(radiograph, s, s.timings.total()).dump(2) + "\n");
