@@ -8,8 +8,8 @@
 namespace xnet {
 
 // Writes an 8-bit gray, 8-bit BGR or 16-bit gray image to `file` atomically (a temporary file
-// renamed into place), deflated by libdeflate at level 1: speed over a few percent of size. Throws xnet::Error
-// naming the file on any failure, leaving no file behind.
+// renamed into place), deflated by libdeflate at level 1: speed over a few percent of size.
+// Throws xnet::Error naming the file on any failure, leaving no file behind.
 void write_png(const std::filesystem::path& file, const cv::Mat& image);
 
 }  // namespace xnet

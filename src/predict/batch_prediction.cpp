@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -138,21 +137,26 @@ int batch_workers(const BatchOptions& options, int threads, std::size_t files) {
   return files > 1 ? threads : 1;
 }
 
-// The batch with the segmenter still to come: the reader starts decoding at once, the
-// workers wait for `segmenter` (a model loading on another thread) and rethrow its failure.
-BatchSummary run_batch(const std::function<const Segmenter&()>& segmenter, int threads,
-                       const std::vector<fs::path>& files, const BatchOptions& options) {
+}  // namespace
+
+BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmenter_options,
+                           const std::vector<fs::path>& files, const BatchOptions& options) {
+  // The model loads on its own thread while the reader decodes the first files: loading
+  // XNet-64 takes ~0.2 s, reading a 1500^2 16-bit TIFF ~0.05 s.
+  auto loading = std::async(std::launch::async, [&] { return std::make_unique<Segmenter>(model, segmenter_options); });
   // On 2 cores, two images each on one thread beat one image on two: a thread runs XNet-64
   // at ~1.6x the per-thread speed of two sharing one image (no synchronisation, GEMMs of
   // whole layers), and reading and writing fill the gaps of the other worker.
+  const int threads = resolve_threads(segmenter_options.threads);
   const int workers = batch_workers(options, threads, files.size());
   BatchRun run(options, files.size(), workers);
   std::thread reader([&] { run.read_all(files); });
   std::thread writer([&] { run.write_all(); });
+  std::unique_ptr<Segmenter> segmenter;
   try {
-    const Segmenter& ready = segmenter();
+    segmenter = loading.get();
     ensure_directory(options.out);  // only once the model is known to load
-    run.use(ready);
+    run.use(*segmenter);
   } catch (...) {
     run.abandon();
     reader.join();
@@ -170,29 +174,6 @@ BatchSummary run_batch(const std::function<const Segmenter&()>& segmenter, int t
   writer.join();
   auto summary = run.summary();
   summary.seconds = seconds_since(start);
-  return summary;
-}
-
-}  // namespace
-
-BatchSummary predict_batch(const Segmenter& segmenter, const std::vector<fs::path>& files,
-                           const BatchOptions& options) {
-  return run_batch([&]() -> const Segmenter& { return segmenter; }, resolve_threads(segmenter.options().threads),
-                   files, options);
-}
-
-BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmenter_options,
-                           const std::vector<fs::path>& files, const BatchOptions& options) {
-  // Loading XNet-64 takes ~0.2 s, reading a 1500^2 16-bit TIFF ~0.05 s: one image's whole
-  // `xnet predict` is shorter when the two overlap.
-  auto loading = std::async(std::launch::async, [&] { return std::make_unique<Segmenter>(model, segmenter_options); });
-  std::unique_ptr<Segmenter> segmenter;
-  auto summary = run_batch(
-      [&]() -> const Segmenter& {
-        segmenter = loading.get();
-        return *segmenter;
-      },
-      resolve_threads(segmenter_options.threads), files, options);
   summary.model_load_seconds = segmenter->load_seconds();
   return summary;
 }

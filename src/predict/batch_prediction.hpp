@@ -27,14 +27,11 @@ struct BatchSummary {
   std::size_t written = 0, failed = 0;
   StageTimings timings;  // summed over the written images
   double seconds = 0;    // wall time of the whole batch, from the model being ready
-  double model_load_seconds = 0;  // predict_files: loading the model, beside the first reads
+  double model_load_seconds = 0;  // loading the model, beside the first reads
 };
 
-BatchSummary predict_batch(const Segmenter& segmenter, const std::vector<std::filesystem::path>& files,
-                           const BatchOptions& options);
-
-// The same, loading the model on another thread while the first radiographs are read. A
-// model that cannot be loaded throws (nothing written).
+// Loads the model on another thread while the first radiographs are read, then segments and
+// writes every file. A model that cannot be loaded throws (nothing written).
 BatchSummary predict_files(const std::filesystem::path& model, const SegmenterOptions& segmenter,
                            const std::vector<std::filesystem::path>& files, const BatchOptions& options);
 
