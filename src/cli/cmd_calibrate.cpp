@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "model/model_file.hpp"
 #include "predict/calibration_fit.hpp"
 
 namespace xnet::cli {
@@ -42,6 +43,7 @@ void add_calibrate_command(CLI::App& app) {
   add_device_option(*cmd, opt->segmenter.device);
   cmd->callback([opt] {
     const auto calibration = calibrate_model(opt->model, opt->data, opt->segmenter, opt->calibrate);
+    model::update_model(opt->model, [&](model::ModelFile& meta) { store_calibration(calibration, meta); });
     std::printf("%sstored in %s\n", format_calibration(calibration).c_str(), opt->model.c_str());
   });
 }

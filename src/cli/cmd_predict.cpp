@@ -24,9 +24,9 @@ void print_breakdown(const BatchSummary& s) {
   const double n = s.written ? static_cast<double>(s.written) : 1.0;
   const auto& t = s.timings;
   std::printf(
-      "%zu written, %zu failed in %.2f s (model load %.2f s); per image: read %.3f, preprocess %.3f, "
-      "network %.3f, upsample %.3f, post-process %.3f, write %.3f s\n",
-      s.written, s.failed, s.seconds, s.model_load_seconds, t.read / n, t.preprocess / n, t.network / n,
+      "%zu written, %zu failed in %.2f s (model load %.2f s, network on %s); per image: read %.3f, "
+      "preprocess %.3f, network %.3f, upsample %.3f, post-process %.3f, write %.3f s\n",
+      s.written, s.failed, s.seconds, s.model_load_seconds, s.engine.c_str(), t.read / n, t.preprocess / n, t.network / n,
       t.upsample / n, t.postprocess / n, t.write / n);
 }
 

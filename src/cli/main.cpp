@@ -1,79 +1,25 @@
-// xnet: the command-line program. Parses arguments, runs one subcommand, and turns every
-// failure into one line on stderr: exit 1 for errors, 2 for usage errors (contract.md).
-#include <malloc.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <iostream>
-#include <string>
-
-#include <CLI/CLI.hpp>
-
+// xnet-torch: every command, with LibTorch. `xnet` (launcher.cpp) runs predict itself where
+// it can and hands everything else to this program.
 #include "cli/commands.hpp"
-#include "core/error.hpp"
-
-namespace {
-
-// LibTorch's messages carry a C++ backtrace after the first line; users get the first line.
-std::string first_line(const char* what) {
-  std::string s(what);
-  const auto end = s.find('\n');
-  return end == std::string::npos ? s : s.substr(0, end);
-}
-
-int fail(const std::string& message, int code) {
-  std::fprintf(stderr, "xnet: error: %s\n", message.c_str());
-  return code;
-}
-
-int run(int argc, char** argv) {
-  CLI::App app{
-      "xnet: segments X-ray radiographs into open beam, soft tissue and bone, and finds the "
-      "collimator (XNet, arXiv:1812.00548)."};
-  app.set_version_flag("--version", std::string(XNET_VERSION));
-  app.require_subcommand(1);
-  app.fallthrough(false);
-  using namespace xnet::cli;
-  add_check_command(app);
-  add_import_labels_command(app);
-  add_info_command(app);
-  add_synth_command(app);
-  add_train_command(app);
-  add_cv_command(app);
-  add_evaluate_command(app);
-  add_calibrate_command(app);
-  add_report_command(app);
-  add_predict_command(app);
-  add_bench_command(app);
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    return fail(first_line(e.what()) + " (see 'xnet --help')", 2);
-  } catch (const xnet::UsageError& e) {
-    return fail(first_line(e.what()), 2);
-  } catch (const std::exception& e) {
-    return fail(first_line(e.what()), 1);
-  }
-  return 0;
-}
-
-}  // namespace
+#include "cli/program.hpp"
+#include "engine/logits_engine.hpp"
+#include "model/torch_engine.hpp"
 
 int main(int argc, char** argv) {
-  // Freed memory stays with the process instead of going back to the kernel: every layer's
-  // output (up to 20 MB for XNet-64 at 200^2) otherwise comes back as fresh pages, faulted
-  // in and zeroed on every image. glibc caps the mmap threshold at 32 MB.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_TOP_PAD, 64 << 20);
-  const int code = run(argc, argv);
-  // Every output file is complete and renamed into place by now. Ending here skips the static
-  // destructors, where LibTorch deregisters its thousands of operators: ~0.15 s at the end of
-  // every run (measured on `xnet predict` of one image), nothing that needs doing.
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
-  std::_Exit(code);
+  using namespace xnet::cli;
+  keep_freed_memory();
+  xnet::engine::set_default_engine(&xnet::model::torch_engine);
+  end_program(run_program(argc, argv, [](CLI::App& app) {
+    add_check_command(app);
+    add_import_labels_command(app);
+    add_info_command(app);
+    add_synth_command(app);
+    add_train_command(app);
+    add_cv_command(app);
+    add_evaluate_command(app);
+    add_calibrate_command(app);
+    add_report_command(app);
+    add_predict_command(app);
+    add_bench_command(app);
+  }));
 }

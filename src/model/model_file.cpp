@@ -16,24 +16,6 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 
 }  // namespace
 
-void to_json(nlohmann::json& j, const ModelFile& m) {
-  j = {{"network", m.network},         {"input_size", m.input_size},
-       {"classes", m.classes},         {"preprocessing", m.preprocessing},
-       {"calibration", m.calibration}, {"thresholds", m.thresholds},
-       {"provenance", m.provenance},   {"format_version", m.format_version}};
-}
-
-void from_json(const nlohmann::json& j, ModelFile& m) {
-  m.network = j.at("network").get<NetworkSpec>();
-  m.input_size = j.at("input_size").get<int>();
-  m.classes = j.at("classes").get<std::vector<std::string>>();
-  m.preprocessing = j.value("preprocessing", nlohmann::json::object());
-  m.calibration = j.value("calibration", nlohmann::json{{"temperature", 1.0}});
-  m.thresholds = j.value("thresholds", nlohmann::json::object());
-  m.provenance = j.value("provenance", nlohmann::json::object());
-  m.format_version = j.at("format_version").get<int>();
-}
-
 void save_model(const std::filesystem::path& path, const ModelFile& meta, SegmentationNetImpl& net) {
   ModelFile stored = meta;
   stored.network = net.spec();  // the spec the weights belong to, "auto" resolved
@@ -81,6 +63,12 @@ LoadedModel load_model(const std::filesystem::path& path) {
   }
   loaded.net->eval();
   return loaded;
+}
+
+void update_model(const std::filesystem::path& path, const std::function<void(ModelFile&)>& change) {
+  auto model = load_model(path);
+  change(model.meta);
+  save_model(path, model.meta, *model.net);
 }
 
 }  // namespace xnet::model

@@ -44,24 +44,6 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-void to_json(nlohmann::json& j, const NetworkSpec& s) {
-  j = {{"architecture", s.architecture}, {"base_filters", s.base_filters},
-       {"kernel_size", s.kernel_size},   {"input_channels", s.input_channels},
-       {"classes", s.classes},           {"depth", s.depth},
-       {"upsampling", s.upsampling}};
-}
-
-void from_json(const nlohmann::json& j, NetworkSpec& s) {
-  const NetworkSpec defaults;
-  s.architecture = j.value("architecture", defaults.architecture);
-  s.base_filters = j.value("base_filters", defaults.base_filters);
-  s.kernel_size = j.value("kernel_size", defaults.kernel_size);
-  s.input_channels = j.value("input_channels", defaults.input_channels);
-  s.classes = j.value("classes", defaults.classes);
-  s.depth = j.value("depth", defaults.depth);
-  s.upsampling = j.value("upsampling", defaults.upsampling);
-}
-
 NetworkSpec resolve(NetworkSpec spec) {
   std::vector<std::string> names;
   for (const auto& [name, _] : architectures()) names.push_back(name);

@@ -6,26 +6,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "engine/model_description.hpp"
+
 namespace xnet::model {
-
-// What a network is, independent of its weights; stored in model.pt.
-struct NetworkSpec {
-  std::string architecture = "xnet";  // xnet | unet | segnet | deeplab
-  int base_filters = 64;              // filters of the first level, doubled per level (64..512)
-  int kernel_size = 3;                // odd, same padding (reference.md: 3x3)
-  int input_channels = 1;
-  int classes = 3;                    // open beam, soft tissue, bone (+ collimator)
-  int depth = 4;                      // resolution levels; XNet's is fixed at 4 (reference.md)
-  // nearest | unpool | transposed | bilinear; "auto" = the architecture's own: XNet nearest
-  // (reference.md), U-Net transposed (Ronneberger 2015), SegNet unpool, DeepLab bilinear.
-  std::string upsampling = "auto";
-};
-
-void to_json(nlohmann::json& j, const NetworkSpec& spec);
-void from_json(const nlohmann::json& j, NetworkSpec& spec);
 
 // The spec with "auto" replaced by the architecture's own upsampling; throws UsageError for an
 // unknown architecture, an upsampling the architecture does not allow, or impossible sizes.

@@ -14,7 +14,6 @@
 #include "core/atomic_file.hpp"
 #include "core/progress.hpp"
 #include "core/threads.hpp"
-#include "model/runtime.hpp"
 #include "predict/bounded_queue.hpp"
 #include "predict/prediction_outputs.hpp"
 
@@ -79,7 +78,7 @@ class BatchRun {
 
   // One of `workers` segmenting side by side; the last one to finish closes the queue.
   void segment_all(int threads) {
-    model::set_intra_op_threads(threads);
+    segmenter_->use_threads(threads);
     while (auto job = decoded_.pop()) {
       if (job->radiograph) {
         try {
@@ -169,12 +168,13 @@ BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmen
     others.emplace_back([&, w] { run.segment_all(threads / workers + (w < threads % workers)); });
   run.segment_all(threads / workers + (0 < threads % workers));
   for (auto& t : others) t.join();
-  model::set_intra_op_threads(threads);  // the options' count again here: it ran as a worker
+  segmenter->use_threads(threads);  // the options' count again here: it ran as a worker
   reader.join();
   writer.join();
   auto summary = run.summary();
   summary.seconds = seconds_since(start);
   summary.model_load_seconds = segmenter->load_seconds();
+  summary.engine = segmenter->engine_name();
   return summary;
 }
 

@@ -6,6 +6,7 @@
 // file is still written.
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "predict/segmenter.hpp"
@@ -28,6 +29,7 @@ struct BatchSummary {
   StageTimings timings;  // summed over the written images
   double seconds = 0;    // wall time of the whole batch, from the model being ready
   double model_load_seconds = 0;  // loading the model, beside the first reads
+  std::string engine;  // what ran the network (LogitsEngine::name)
 };
 
 // Loads the model on another thread while the first radiographs are read, then segments and

@@ -7,7 +7,6 @@
 #include "core/labels.hpp"
 #include "core/progress.hpp"
 #include "data/dataset.hpp"
-#include "model/model_file.hpp"
 #include "predict/model_thresholds.hpp"
 #include "predict/run_split.hpp"
 #include "preprocess/preprocessing.hpp"
@@ -17,20 +16,6 @@ namespace fs = std::filesystem;
 namespace xnet {
 
 namespace {
-
-// softmax(logits / T) per pixel over the class maps.
-std::vector<cv::Mat> tempered_softmax(const std::vector<cv::Mat>& logits, double temperature) {
-  std::vector<cv::Mat> p(logits.size());
-  cv::Mat highest = logits[0].clone();
-  for (std::size_t c = 1; c < logits.size(); ++c) cv::max(highest, logits[c], highest);
-  cv::Mat sum = cv::Mat::zeros(highest.size(), CV_32F);
-  for (std::size_t c = 0; c < logits.size(); ++c) {
-    cv::exp((logits[c] - highest) / temperature, p[c]);  // shifted: no overflow
-    sum += p[c];
-  }
-  for (auto& map : p) map /= sum;
-  return p;
-}
 
 // Each sample's radiograph and the truth the model can be measured on: a 3-class model
 // cannot name the collimator, so its pixels are left out there.
@@ -78,7 +63,7 @@ Calibration calibrate_model(const fs::path& model_file, const fs::path& data,
   });
   result.thresholds = search.choose({options.max_fpr});
 
-  SoftTissueThresholdTable table;
+  auto& table = result.table;
   table.global = result.thresholds.global.threshold;
   for (const auto& [category, point] : result.thresholds.per_category)
     if (!point.from_global) table.per_category[category] = point.threshold;
@@ -86,13 +71,14 @@ Calibration calibrate_model(const fs::path& model_file, const fs::path& data,
   if (options.max_fpr) criterion << "max_fpr " << *options.max_fpr; else criterion << "best_f1";
   table.criterion = criterion.str();
 
-  model::LoadedModel model = model::load_model(model_file);
-  model.meta.calibration["temperature"] = result.temperature.temperature;
-  model.meta.calibration["fitted_on"] = {{"split", options.split}, {"images", samples.size()},
-                                         {"pixels", result.temperature.pixels}};
-  store_soft_tissue_thresholds(model.meta.thresholds, table);
-  model::save_model(model_file, model.meta, *model.net);
+  result.split = options.split;
   return result;
+}
+
+void store_calibration(const Calibration& c, model::ModelFile& meta) {
+  meta.calibration["temperature"] = c.temperature.temperature;
+  meta.calibration["fitted_on"] = {{"split", c.split}, {"images", c.images}, {"pixels", c.temperature.pixels}};
+  store_soft_tissue_thresholds(meta.thresholds, c.table);
 }
 
 std::string format_calibration(const Calibration& c) {

@@ -1,6 +1,6 @@
 #pragma once
 // `xnet calibrate`: fits what a model's probabilities need after training, on the validation
-// split, and stores it in the model file (rewritten atomically):
+// split, to be stored in the model file (model::update_model rewrites it atomically):
 //  - temperature scaling (Guo et al. 2017) on a uniform sample of validation pixels at the
 //    network's resolution (memory-bounded by max_pixels);
 //  - the soft-tissue threshold of reference.md, globally and per category, on the tempered
@@ -12,6 +12,8 @@
 
 #include "eval/calibration.hpp"
 #include "eval/soft_tissue_threshold.hpp"
+#include "engine/model_description.hpp"
+#include "predict/model_thresholds.hpp"
 #include "predict/segmenter.hpp"
 
 namespace xnet {
@@ -26,12 +28,17 @@ struct CalibrateOptions {
 struct Calibration {
   eval::TemperatureFit temperature;
   eval::SoftTissueThresholds thresholds;
+  SoftTissueThresholdTable table;  // the thresholds as the model file keeps them
+  std::string split;
   std::size_t images = 0;
 };
 
-// Fits on the split of `data` and rewrites model_file with the results.
+// Fits on the split of `data`; the model file is left as it is.
 Calibration calibrate_model(const std::filesystem::path& model_file, const std::filesystem::path& data,
                             const SegmenterOptions& segmenter_options, const CalibrateOptions& options);
+
+// The fitted temperature (with what it was fitted on) and thresholds, into a model's description.
+void store_calibration(const Calibration& calibration, model::ModelFile& meta);
 
 // Human-readable before/after figures and the chosen thresholds.
 std::string format_calibration(const Calibration& calibration);

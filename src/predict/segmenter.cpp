@@ -4,13 +4,9 @@
 #include <optional>
 #include <utility>
 
-#include <torch/torch.h>
-
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "infer/collimator.hpp"
-#include "model/model_file.hpp"
-#include "model/runtime.hpp"
 #include "predict/model_thresholds.hpp"
 #include "preprocess/preprocessing.hpp"
 
@@ -23,18 +19,20 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// N x C x H x W (N = 1) -> C maps; the tensor must be contiguous float on the CPU.
-std::vector<cv::Mat> to_maps(const torch::Tensor& t) {
-  const auto cpu = t.to(torch::kCPU, torch::kFloat).contiguous();
-  const int classes = static_cast<int>(cpu.size(1)), h = static_cast<int>(cpu.size(2)),
-            w = static_cast<int>(cpu.size(3));
-  std::vector<cv::Mat> maps;
-  for (int c = 0; c < classes; ++c)
-    maps.push_back(cv::Mat(h, w, CV_32F, cpu[0][c].data_ptr<float>()).clone());
-  return maps;
-}
-
 }  // namespace
+
+std::vector<cv::Mat> tempered_softmax(const std::vector<cv::Mat>& logits, double temperature) {
+  std::vector<cv::Mat> p(logits.size());
+  cv::Mat highest = logits[0].clone();
+  for (std::size_t c = 1; c < logits.size(); ++c) cv::max(highest, logits[c], highest);
+  cv::Mat sum = cv::Mat::zeros(highest.size(), CV_32F);
+  for (std::size_t c = 0; c < logits.size(); ++c) {
+    cv::exp((logits[c] - highest) / temperature, p[c]);  // shifted: no overflow
+    sum += p[c];
+  }
+  for (auto& map : p) map /= sum;
+  return p;
+}
 
 StageTimings& StageTimings::operator+=(const StageTimings& o) {
   read += o.read; preprocess += o.preprocess; network += o.network;
@@ -44,10 +42,8 @@ StageTimings& StageTimings::operator+=(const StageTimings& o) {
 
 struct Segmenter::Impl {
   SegmenterOptions options;
-  model::LoadedModel model;
+  std::unique_ptr<engine::LogitsEngine> network;
   Preprocessing preprocessing;
-  torch::Device device{torch::kCPU};
-  std::unique_ptr<model::InferenceEngine> engine;
   std::optional<Polarity> requested_polarity;  // nullopt: detect per image
   SoftTissueThresholdTable thresholds;
   double temperature = 1.0;
@@ -56,8 +52,8 @@ struct Segmenter::Impl {
 
   // field: set to the exposed field found from the pixels alone when the model normalises
   // within it (preprocessing.hpp), else left as it is.
-  torch::Tensor logits(const Radiograph& r, Polarity& polarity, std::optional<CollimatorField>& field,
-                       StageTimings& timings) const {
+  std::vector<cv::Mat> logits(const Radiograph& r, Polarity& polarity, std::optional<CollimatorField>& field,
+                              StageTimings& timings) const {
     auto start = Clock::now();
     polarity = resolve_polarity(requested_polarity, r);
     cv::Mat field_pixels;
@@ -69,9 +65,7 @@ struct Segmenter::Impl {
     CV_Assert(input.type() == CV_32FC1 && input.isContinuous());
     timings.preprocess = seconds_since(start);
     start = Clock::now();
-    torch::NoGradGuard no_grad;
-    auto batch = torch::from_blob(input.data, {1, 1, input.rows, input.cols}, torch::kFloat);
-    auto out = engine->logits(batch);
+    auto out = network->logits(input);
     timings.network = seconds_since(start);
     return out;
   }
@@ -83,30 +77,23 @@ Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions o
   auto& m = *impl_;
   m.options = std::move(options);
   m.requested_polarity = parse_polarity(m.options.polarity);
-  model::configure_threads(m.options.threads);  // 0 = all cores, resolved there
-  m.device = model::select_device(m.options.device);
-  m.model = model::load_model(model_file);
+  engine::EngineOptions engine_options{m.options.device, m.options.threads, m.options.expected_images};
+  const auto factory = m.options.engine ? m.options.engine : engine::default_engine();
+  m.network = factory(model_file, engine_options);
+  const auto& model = m.network->model();
   // The model's own input size unless its preprocessing names one (older files store it once).
-  auto preprocessing = m.model.meta.preprocessing;
-  if (!preprocessing.contains("input_size")) preprocessing["input_size"] = m.model.meta.input_size;
+  auto preprocessing = model.preprocessing;
+  if (!preprocessing.contains("input_size")) preprocessing["input_size"] = model.input_size;
   try {
     m.preprocessing = preprocessing.get<Preprocessing>();
   } catch (const Error& e) {
     throw file_error(model_file, e.what());
   }
-  model::InferenceOptions inference;
-  inference.device = m.device;
-  // Measured on XNet-64, 2 threads: preparing the Winograd weights costs ~0.27 s and saves
-  // ~0.08 s an image, so one image is faster without them.
-  inference.winograd = m.options.expected_images == 0 || m.options.expected_images >= 4;
-  // The loaded network is folded in place: copying 11.7 M parameters into a freshly
-  // initialised network cost ~0.2 s of every predict's start.
-  m.engine = std::make_unique<model::InferenceEngine>(std::exchange(m.model.net, nullptr), inference);
-  m.thresholds = soft_tissue_thresholds_from(m.model.meta.thresholds);
-  if (m.model.meta.calibration.is_object() && m.model.meta.calibration.contains("temperature"))
-    m.temperature = m.model.meta.calibration["temperature"].get<double>();
+  m.thresholds = soft_tissue_thresholds_from(model.thresholds);
+  if (model.calibration.is_object() && model.calibration.contains("temperature"))
+    m.temperature = model.calibration["temperature"].get<double>();
   if (!(m.temperature > 0)) throw file_error(model_file, "calibration temperature must be positive");
-  const auto& classes = m.model.meta.classes;
+  const auto& classes = model.classes;
   for (std::size_t c = 0; c < classes.size(); ++c)
     if (classes[c] == label::names[label::collimator]) m.collimator_channel = static_cast<int>(c);
   m.load_seconds = seconds_since(start);
@@ -115,10 +102,12 @@ Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions o
 Segmenter::~Segmenter() = default;
 
 const SegmenterOptions& Segmenter::options() const { return impl_->options; }
-const std::vector<std::string>& Segmenter::classes() const { return impl_->model.meta.classes; }
+const std::vector<std::string>& Segmenter::classes() const { return impl_->network->model().classes; }
 int Segmenter::input_size() const { return impl_->preprocessing.input_size; }
 double Segmenter::temperature() const { return impl_->temperature; }
 double Segmenter::load_seconds() const { return impl_->load_seconds; }
+std::string Segmenter::engine_name() const { return impl_->network->name(); }
+void Segmenter::use_threads(int threads) const { impl_->network->use_threads(threads); }
 
 double Segmenter::soft_tissue_threshold(const std::string& category) const {
   if (impl_->options.soft_tissue_threshold) return *impl_->options.soft_tissue_threshold;
@@ -129,7 +118,7 @@ NetworkOutput Segmenter::network_logits(const Radiograph& radiograph) const {
   NetworkOutput out;
   StageTimings ignored;
   std::optional<CollimatorField> field;
-  out.logits = to_maps(impl_->logits(radiograph, out.polarity, field, ignored));
+  out.logits = impl_->logits(radiograph, out.polarity, field, ignored);
   return out;
 }
 
@@ -142,7 +131,7 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
   auto start = Clock::now();
   // Calibrated at the network's resolution (Guo et al. 2017), then upsampled: bilinear
   // interpolation keeps each pixel's probabilities summing to one.
-  const auto small = to_maps(torch::softmax(logits / m.temperature, 1));
+  const auto small = tempered_softmax(logits, m.temperature);
   s.probabilities = upsample_probabilities(small, radiograph.pixels.size());
   s.timings.upsample = seconds_since(start);
 

@@ -3,7 +3,8 @@
 // read -> preprocess (polarity, network input) -> network -> calibrated probabilities upsampled
 // to full size -> labels decided (soft-tissue threshold) -> post-processing -> collimator.
 // The one path shared by `xnet predict`, `xnet evaluate` and `xnet calibrate`, so that what is
-// measured is exactly what is written. Torch stays behind the pimpl: callers need no LibTorch.
+// measured is exactly what is written. The network runs on an engine::LogitsEngine (LibTorch's
+// or oneDNN's): this library itself needs no LibTorch.
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "engine/logits_engine.hpp"
 #include "infer/collimator_field.hpp"
 #include "infer/postprocess.hpp"
 #include "io/radiograph.hpp"
@@ -36,6 +38,8 @@ struct SegmenterOptions {
   // Images this segmenter is expected to see (0 = many): the Winograd weights are prepared
   // only when they pay back their one-off cost (model/runtime.hpp).
   std::size_t expected_images = 0;
+  // What runs the network; nullptr = the program's (engine::default_engine).
+  engine::EngineFactory engine = nullptr;
 };
 
 // Seconds spent in each stage for one image; read and write are filled by the caller.
@@ -60,6 +64,9 @@ struct NetworkOutput {
   Polarity polarity = Polarity::raw;
 };
 
+// Calibrated probabilities: softmax(logits / T) per pixel over the class maps (Guo et al. 2017).
+std::vector<cv::Mat> tempered_softmax(const std::vector<cv::Mat>& logits, double temperature);
+
 class Segmenter {
  public:
   Segmenter(const std::filesystem::path& model_file, SegmenterOptions options);
@@ -77,6 +84,9 @@ class Segmenter {
   double temperature() const;
   double soft_tissue_threshold(const std::string& category) const;
   double load_seconds() const;  // reading the model file and preparing the network
+  std::string engine_name() const;
+  // Compute threads of the calling thread, for a batch's workers (LogitsEngine::use_threads).
+  void use_threads(int threads) const;
 
  private:
   struct Impl;

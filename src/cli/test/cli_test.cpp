@@ -29,3 +29,15 @@ TEST(Cli, UnknownCommandIsUsageError) {
   EXPECT_EQ(run("frobnicate").status, 2);
   EXPECT_EQ(run("").status, 2);
 }
+
+// `xnet predict` starts in a fraction of LibTorch's start-up (launcher.cpp): the program users
+// run must not link it; xnet-torch beside it has every command.
+TEST(Cli, XnetItselfDoesNotLinkLibTorch) {
+  const Result linked = xnet::test::run_program("ldd", XNET_BINARY);
+  ASSERT_EQ(linked.status, 0) << linked.output;
+  EXPECT_NE(linked.output.find("libdnnl"), std::string::npos) << linked.output;
+  EXPECT_EQ(linked.output.find("libtorch"), std::string::npos) << linked.output;
+  EXPECT_EQ(linked.output.find("libc10"), std::string::npos) << linked.output;
+  const Result torch = xnet::test::run_program("ldd", std::string(XNET_BINARY) + "-torch");
+  EXPECT_NE(torch.output.find("libtorch"), std::string::npos) << torch.output;
+}

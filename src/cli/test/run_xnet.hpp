@@ -13,8 +13,8 @@ struct Result {
   std::string output;  // stdout and stderr together
 };
 
-inline Result run(const std::string& args) {
-  const std::string command = std::string(XNET_BINARY) + " " + args + " 2>&1";
+inline Result run_program(const std::string& program, const std::string& args) {
+  const std::string command = program + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -22,5 +22,7 @@ inline Result run(const std::string& args) {
   const int status = pclose(pipe);
   return {WEXITSTATUS(status), out};
 }
+
+inline Result run(const std::string& args) { return run_program(XNET_BINARY, args); }
 
 }  // namespace xnet::test

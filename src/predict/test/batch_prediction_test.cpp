@@ -155,6 +155,38 @@ TEST_F(PredictCommandTest, UnreadableModelStopsTheRunAndWritesNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
+// `xnet` runs an XNet whose widths suit oneDNN's channel blocks itself, without LibTorch, and
+// hands any other model to xnet-torch: both write the same masks.
+TEST_F(PredictCommandTest, OneDnnAndLibTorchWriteTheSameMasks) {
+  write_image("a.png", {301, 173});
+  write_image("b.tif", {96, 128});
+  fs::create_directories(dir_ / "eight");
+  const auto model = test::write_tiny_model(dir_ / "eight", 3, 8, 64);
+  const std::string in = (dir_ / "in").string();
+  const auto onednn = test::run("predict " + model.string() + " " + in + " --out " + (dir_ / "a").string() + " --threads 2 --device cpu");
+  ASSERT_EQ(onednn.status, 0) << onednn.output;
+  EXPECT_NE(onednn.output.find("network on oneDNN"), std::string::npos) << onednn.output;
+  const std::string torch_program = std::string(XNET_BINARY) + "-torch";
+  const auto torch = test::run_program(torch_program, "predict " + model.string() + " " + in + " --out " +
+                                                          (dir_ / "b").string() + " --threads 2 --device cpu");
+  ASSERT_EQ(torch.status, 0) << torch.output;
+  EXPECT_NE(torch.output.find("network on LibTorch"), std::string::npos) << torch.output;
+  for (const char* stem : {"a", "b"}) {
+    const auto mask = [&](const char* out) {
+      return cv::imread((dir_ / out / (std::string(stem) + "_mask.png")).string(), cv::IMREAD_UNCHANGED);
+    };
+    const cv::Mat a = mask("a"), b = mask("b");
+    ASSERT_EQ(a.size(), b.size()) << stem;
+    // Float rounding differs between the two (folding, phase kernels, summation order): only
+    // a pixel at an exact tie could flip.
+    EXPECT_LE(cv::countNonZero(a != b), static_cast<int>(a.total() / 1000)) << stem;
+  }
+  // Base 4 is not a multiple of the channel block: the same command goes to LibTorch.
+  const auto other = test::run("predict " + predict(in));
+  ASSERT_EQ(other.status, 0) << other.output;
+  EXPECT_NE(other.output.find("network on LibTorch"), std::string::npos) << other.output;
+}
+
 TEST_F(PredictCommandTest, MissingInputIsAnErrorNamingIt) {
   const auto r = test::run("predict " + predict((dir_ / "nowhere.png").string()));
   EXPECT_EQ(r.status, 1);

@@ -10,11 +10,15 @@
 #include "core/labels.hpp"
 #include "model/model_file.hpp"
 #include "model/network.hpp"
+#include "model/torch_engine.hpp"
 #include "preprocess/preprocessing.hpp"
 
 namespace fs = std::filesystem;
 
 namespace xnet::test {
+
+// The Segmenters of these tests run on LibTorch unless a test names another engine.
+const bool torch_engine_set = (engine::set_default_engine(&model::torch_engine), true);
 
 fs::path fresh_folder(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("xnet_predict_" + name + "_" + std::to_string(::getpid()));

@@ -1,0 +1,45 @@
+#pragma once
+// What model.pt says about itself (contract.md), readable without LibTorch: the network's
+// spec and the model's classes, input size, preprocessing, calibration, thresholds and
+// provenance. The weights are read by model/model_file (LibTorch) or engine/model_archive.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace xnet::model {
+
+// What a network is, independent of its weights; stored in model.pt.
+struct NetworkSpec {
+  std::string architecture = "xnet";  // xnet | unet | segnet | deeplab
+  int base_filters = 64;              // filters of the first level, doubled per level (64..512)
+  int kernel_size = 3;                // odd, same padding (reference.md: 3x3)
+  int input_channels = 1;
+  int classes = 3;                    // open beam, soft tissue, bone (+ collimator)
+  int depth = 4;                      // resolution levels; XNet's is fixed at 4 (reference.md)
+  // nearest | unpool | transposed | bilinear; "auto" = the architecture's own: XNet nearest
+  // (reference.md), U-Net transposed (Ronneberger 2015), SegNet unpool, DeepLab bilinear.
+  std::string upsampling = "auto";
+};
+
+void to_json(nlohmann::json& j, const NetworkSpec& spec);
+void from_json(const nlohmann::json& j, NetworkSpec& spec);
+
+// Bumped whenever a reader of an older version could misread a newer file.
+constexpr int kModelFormatVersion = 1;
+
+struct ModelFile {
+  NetworkSpec network;
+  int input_size = 200;  // side of the square the network was trained at (reference.md)
+  std::vector<std::string> classes{"open_beam", "soft_tissue", "bone"};
+  nlohmann::json preprocessing = nlohmann::json::object();
+  nlohmann::json calibration = {{"temperature", 1.0}};
+  nlohmann::json thresholds = nlohmann::json::object();
+  nlohmann::json provenance = nlohmann::json::object();  // created, command, data, epochs, ...
+  int format_version = kModelFormatVersion;
+};
+
+void to_json(nlohmann::json& j, const ModelFile& meta);
+void from_json(const nlohmann::json& j, ModelFile& meta);
+
+}  // namespace xnet::model

@@ -1,0 +1,143 @@
+// model.pt read without LibTorch gives LibTorch's own tensors, and XNet on oneDNN gives the
+// logits of LibTorch's eval() network; what this engine cannot run is refused, not guessed.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "engine/model_archive.hpp"
+#include "engine/xnet_onednn.hpp"
+#include "model/model_file.hpp"
+#include "model/test/test_networks.hpp"
+
+namespace xnet::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+class XNetOneDnnTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("xnet_onednn_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A settled (trained-like batch norm) network saved as model.pt.
+  fs::path save(const model::NetworkSpec& spec, model::SegmentationNet& net, const std::string& name = "model.pt") {
+    torch::manual_seed(11);
+    net = model::make_network(spec);
+    model::test::settle_batch_norm(*net, spec.input_channels);
+    model::ModelFile meta;
+    meta.network = spec;
+    meta.input_size = 64;
+    meta.classes = {"open_beam", "soft_tissue", "bone"};
+    meta.calibration = {{"temperature", 1.7}};
+    const auto path = dir_ / name;
+    model::save_model(path, meta, *net);
+    return path;
+  }
+
+  static model::NetworkSpec xnet(int base_filters) {
+    model::NetworkSpec spec;
+    spec.base_filters = base_filters;
+    return spec;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(XNetOneDnnTest, ArchiveGivesLibTorchsTensorsAndDescription) {
+  model::SegmentationNet net;
+  const auto path = save(xnet(4), net);
+  const ModelArchive archive(path);
+  EXPECT_EQ(archive.description().network.base_filters, 4);
+  EXPECT_DOUBLE_EQ(archive.description().calibration["temperature"].get<double>(), 1.7);
+  std::size_t floats = 0;
+  for (const auto& item : net->named_parameters()) {
+    const auto& name = item.key();
+    const auto& tensor = item.value();
+    ASSERT_TRUE(archive.has_tensor(name)) << name;
+    const auto read = archive.read_float(name);
+    ASSERT_EQ(read.shape, tensor.sizes().vec()) << name;
+    const auto expected = tensor.contiguous();
+    ASSERT_EQ(0, std::memcmp(read.values.data(), expected.data_ptr<float>(), read.values.size() * 4)) << name;
+    floats += read.values.size();
+  }
+  for (const auto& item : net->named_buffers()) {
+    const auto& name = item.key();
+    const auto& tensor = item.value();
+    if (tensor.scalar_type() != torch::kFloat) continue;  // num_batches_tracked
+    const auto read = archive.read_float(name);
+    EXPECT_EQ(0, std::memcmp(read.values.data(), tensor.contiguous().data_ptr<float>(), read.values.size() * 4)) << name;
+  }
+  EXPECT_EQ(static_cast<int64_t>(floats), model::count_trainable_parameters(*net));
+}
+
+TEST_F(XNetOneDnnTest, LogitsMatchLibTorchAtOddSizes) {
+  model::SegmentationNet net;
+  const auto path = save(xnet(8), net);
+  const auto engine = xnet_onednn_engine(path, {"cpu", 2, 1});
+  EXPECT_EQ(engine->name(), "oneDNN");
+  EXPECT_EQ(engine->model().network.base_filters, 8);
+  torch::NoGradGuard no_grad;
+  for (const auto& size : {cv::Size(64, 64), cv::Size(53, 37), cv::Size(9, 17)}) {
+    cv::Mat input(size, CV_32F);
+    cv::randn(input, 0.0, 1.0);
+    const auto maps = engine->logits(input);
+    const auto expected = net->forward(torch::from_blob(input.data, {1, 1, size.height, size.width}).clone());
+    ASSERT_EQ(maps.size(), 3u);
+    const double scale = expected.abs().max().item<double>();
+    for (int c = 0; c < 3; ++c) {
+      ASSERT_EQ(maps[c].size(), size);
+      const auto got = torch::from_blob(maps[c].data, {size.height, size.width}).clone();
+      const double error = (got - expected[0][c]).abs().max().item<double>();
+      EXPECT_LT(error, 1e-4 * scale + 1e-5) << size << " class " << c << " scale " << scale;
+    }
+  }
+}
+
+TEST_F(XNetOneDnnTest, RefusesWhatItDoesNotRun) {
+  model::SegmentationNet net;
+  auto unet = xnet(8);
+  unet.architecture = "unet";
+  unet.depth = 3;
+  auto bilinear = xnet(8);
+  bilinear.upsampling = "bilinear";
+  for (const auto& spec : {unet, bilinear, xnet(4)}) {
+    const auto path = save(spec, net, spec.architecture + spec.upsampling + ".pt");
+    EXPECT_FALSE(xnet_onednn_unsupported(ModelArchive(path).description()).empty());
+    EXPECT_THROW(xnet_onednn_engine(path, {}), ArchiveError) << spec.architecture << " " << spec.upsampling;
+  }
+  const auto path = save(xnet(8), net);
+  EXPECT_THROW(xnet_onednn_engine(path, {"cuda", 1, 1}), ArchiveError);
+}
+
+TEST_F(XNetOneDnnTest, NamesTheFileOfWhatIsNoModel) {
+  const auto text = dir_ / "notes.pt";
+  std::ofstream(text) << "not a zip";
+  try {
+    ModelArchive archive(text);
+    FAIL();
+  } catch (const ArchiveError&) {
+    FAIL() << "a file that is no archive at all is an error for the user, not a case for LibTorch";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(text.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not an xnet model"), std::string::npos) << e.what();
+  }
+  // A LibTorch archive without xnet's records.
+  const auto plain = dir_ / "plain.pt";
+  torch::serialize::OutputArchive other;
+  other.write("weight", torch::ones({2}));
+  other.save_to(plain.string());
+  try {
+    ModelArchive archive(plain);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not an xnet model"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace xnet::engine

@@ -1,0 +1,28 @@
+#pragma once
+// XNet's inference on oneDNN directly, for `xnet predict` on the CPU: the same network as
+// model/xnet.cpp (batch norm folded, nearest upsampling as four 2x2 phase convolutions), read
+// from model.pt by engine/model_archive, in oneDNN's blocked layout from the first layer to
+// the head. A process that only predicts thus never loads LibTorch, whose start alone costs
+// ~0.7 s on 2 cores (README, predict).
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "engine/logits_engine.hpp"
+#include "engine/model_archive.hpp"
+
+namespace xnet::engine {
+
+// Empty when this engine runs the model's network on this CPU, else why not: another
+// architecture or upsampling, a kernel other than 3x3, or filter counts that are not a
+// multiple of the CPU's channel block (8 with AVX2, 16 with AVX-512).
+std::string xnet_onednn_unsupported(const model::ModelFile& model);
+
+// Throws ArchiveError when the archive or its network is one this engine does not run.
+std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, const EngineOptions& options);
+
+// An EngineFactory: the archive opened, then open_xnet_onednn.
+std::unique_ptr<LogitsEngine> xnet_onednn_engine(const std::filesystem::path& model_file,
+                                                 const EngineOptions& options);
+
+}  // namespace xnet::engine
