@@ -25,7 +25,7 @@ class LogitsEngine {
   virtual ~LogitsEngine() = default;
   virtual const model::ModelFile& model() const = 0;
   // CV_32FC1 H x W (the network input) -> one CV_32F H x W map of logits per class. Safe to
-  // call from several threads at once.
+  // call from several threads at once (each call has its own activations and scratchpad).
   virtual std::vector<cv::Mat> logits(const cv::Mat& input) const = 0;
   // Compute threads of the calling thread (OpenMP keeps the count per thread): a batch
   // segments several images side by side, one thread each.

@@ -268,18 +268,25 @@ struct ModelArchive::Zip {
   ~Zip() {
     if (handle) zip_discard(handle);  // opened read-only: nothing to write back
   }
-  std::string read(const std::string& name, const std::filesystem::path& file) const {
+  zip_uint64_t size(const std::string& name, const std::filesystem::path& file) const {
     zip_stat_t stat;
     zip_stat_init(&stat);
     if (zip_stat(handle, name.c_str(), 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE))
       throw ArchiveError(file_error(file, "archive has no record " + name).what());
-    std::string bytes(stat.size, '\0');
+    return stat.size;
+  }
+  // Reads `bytes` bytes of the record from its start into `to`.
+  void read(const std::string& name, void* to, zip_uint64_t bytes, const std::filesystem::path& file) const {
     zip_file_t* f = zip_fopen(handle, name.c_str(), 0);
     if (!f) throw ArchiveError(file_error(file, "cannot open record " + name).what());
-    const auto got = zip_fread(f, bytes.data(), stat.size);
+    const auto got = zip_fread(f, to, bytes);
     zip_fclose(f);
-    if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size)
+    if (got < 0 || static_cast<zip_uint64_t>(got) != bytes)
       throw Error(file_error(file, "record " + name + " is truncated").what());
+  }
+  std::string read(const std::string& name, const std::filesystem::path& file) const {
+    std::string bytes(size(name, file), '\0');
+    read(name, bytes.data(), bytes.size(), file);
     return bytes;
   }
 };
@@ -292,7 +299,9 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
   // LibTorch names every record "ARCHIVE/...", ARCHIVE being the file name it was written as.
   const auto entries = zip_get_num_entries(zip_->handle, 0);
   for (zip_int64_t i = 0; i < entries && prefix_.empty(); ++i) {
-    const std::string name = zip_get_name(zip_->handle, static_cast<zip_uint64_t>(i), 0);
+    const char* entry = zip_get_name(zip_->handle, static_cast<zip_uint64_t>(i), 0);
+    if (!entry) continue;
+    const std::string name = entry;
     const auto slash = name.find('/');
     if (slash != std::string::npos && name.substr(slash + 1) == "data.pkl") prefix_ = name.substr(0, slash + 1);
   }
@@ -303,24 +312,32 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
   if (root->kind != Value::Kind::object) throw ArchiveError(file_error(path, "data.pkl holds no module").what());
 
   std::map<std::string, ValuePtr> attributes;
-  std::function<void(const Value&, const std::string&)> walk = [&](const Value& module, const std::string& prefix) {
+  // Modules nest a few levels deep; a pickle whose objects contain themselves is not one.
+  constexpr int kMaxDepth = 32;
+  std::function<void(const Value&, const std::string&, int)> walk = [&](const Value& module, const std::string& prefix,
+                                                                        int depth) {
+    if (depth > kMaxDepth) throw ArchiveError(file_error(path, "data.pkl nests modules deeper than " + std::to_string(kMaxDepth)).what());
     for (const auto& [key, value] : module.dict) {
       if (key->kind != Value::Kind::string) continue;
       const auto name = prefix + key->text;
       if (value->kind == Value::Kind::object) {
-        walk(*value, name + ".");
+        walk(*value, name + ".", depth + 1);
       } else if (value->kind == Value::Kind::tensor) {
         const auto& storage = *value->items[0];
         if (value->items[1]->kind != Value::Kind::integer)
           throw ArchiveError(file_error(path, name + ": tensor offset is not an integer").what());
-        tensors_[name] = {storage.items[0]->text, storage.text, value->items[1]->integer,
-                          integers(*value->items[2], path), integers(*value->items[3], path)};
+        TensorRecord record{storage.items[0]->text, storage.text, value->items[1]->integer,
+                            integers(*value->items[2], path), integers(*value->items[3], path)};
+        bool valid = record.offset >= 0 && record.shape.size() == record.strides.size() && record.shape.size() <= 8;
+        for (auto d : record.shape) valid = valid && d >= 0 && d < (int64_t{1} << 32);
+        if (!valid) throw ArchiveError(file_error(path, name + ": impossible tensor shape, strides or offset").what());
+        tensors_[name] = std::move(record);
       } else if (prefix.empty()) {
         attributes[name] = value;
       }
     }
   };
-  walk(*root, "");
+  walk(*root, "", 0);
 
   auto attribute = [&](const char* key, Value::Kind kind) -> const Value* {
     const auto found = attributes.find(key);
@@ -364,12 +381,18 @@ FloatTensor ModelArchive::read_float(const std::string& name) const {
       throw ArchiveError(file_error(path_, name + " is not stored contiguously").what());
     expected_stride *= record.shape[d];
   }
-  const auto bytes = zip_->read(prefix_ + "data/" + record.storage_key, path_);
+  const auto record_name = prefix_ + "data/" + record.storage_key;
+  const auto stored = zip_->size(record_name, path_);
   const auto count = tensor.numel();
-  if (record.offset < 0 || static_cast<std::size_t>((record.offset + count) * 4) > bytes.size())
+  if (record.offset < 0 || static_cast<zip_uint64_t>((record.offset + count) * 4) > stored)
     throw Error(file_error(path_, name + " reaches past its storage record").what());
   tensor.values.resize(static_cast<std::size_t>(count));
-  std::memcpy(tensor.values.data(), bytes.data() + record.offset * 4, static_cast<std::size_t>(count) * 4);
+  if (record.offset == 0) {  // every parameter LibTorch saves: straight into place, one copy
+    zip_->read(record_name, tensor.values.data(), static_cast<zip_uint64_t>(count) * 4, path_);
+  } else {
+    const auto bytes = zip_->read(record_name, path_);
+    std::memcpy(tensor.values.data(), bytes.data() + record.offset * 4, static_cast<std::size_t>(count) * 4);
+  }
   return tensor;
 }
 

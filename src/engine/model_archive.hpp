@@ -3,7 +3,9 @@
 // process start). model.pt is LibTorch's archive: a zip whose data.pkl (a Python pickle,
 // protocol 2) describes the module tree and whose data/KEY records hold the raw tensor
 // storages. This reads the subset of pickle that LibTorch 1.13 writes for a module of float
-// tensors and strings; anything else is an ArchiveError, and the caller falls back to LibTorch.
+// tensors and strings. What it cannot read is an ArchiveError, and the caller falls back to
+// LibTorch; a file that is no xnet model at all (not a zip, no data.pkl, no xnet records) is
+// a plain Error naming the file, as load_model gives.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -36,7 +38,8 @@ class ModelArchive {
   ModelArchive(const ModelArchive&) = delete;
   ModelArchive& operator=(const ModelArchive&) = delete;
 
-  // xnet's own records (model/model_file.cpp writes them), checked like load_model checks them.
+  // xnet's own records (model/model_file.cpp writes them): magic, format version and
+  // description, checked as load_model checks them (the weights' shapes are the engine's to check).
   const model::ModelFile& description() const { return description_; }
   // Dotted parameter and buffer names ("c1.conv.weight"), as torch::nn::Module names them.
   std::vector<std::string> tensor_names() const;

@@ -24,10 +24,13 @@ constexpr float kBatchNormEps = 1e-5f;  // torch::nn::BatchNorm2d's default, whi
 
 // oneDNN's native activation layout on this CPU: channels in blocks of 8 (AVX2) or 16
 // (AVX-512). Every activation stays in it from the first layer to the head.
-int channel_block() {
-  return dnnl::get_effective_cpu_isa() >= dnnl::cpu_isa::avx512_core ? 16 : 8;
+// cpu_isa values are bit sets (AVX2-VNNI's is numerically above AVX-512's): test the bits.
+bool has_avx512() {
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+  return (isa & avx512) == avx512;
 }
-tag blocked_tag() { return channel_block() == 16 ? tag::nChw16c : tag::nChw8c; }
+tag blocked_tag() { return has_avx512() ? tag::nChw16c : tag::nChw8c; }
 
 memory::desc activation(int channels, int height, int width, tag format) {
   return memory::desc({1, channels, height, width}, memory::data_type::f32, format);
@@ -60,15 +63,19 @@ struct FoldedBlock {
   std::vector<float> bias;    // out, or 4 out
 };
 
-FoldedBlock fold_block(const ModelArchive& archive, const std::string& name, bool upsampled) {
+FoldedBlock fold_block(const ModelArchive& archive, const std::string& name, int in_channels, int out_channels,
+                       bool upsampled) {
   const auto w = archive.read_float(name + ".conv.weight");
   const auto b = archive.read_float(name + ".conv.bias");
   const auto gamma = archive.read_float(name + ".norm.weight");
   const auto beta = archive.read_float(name + ".norm.bias");
   const auto mean = archive.read_float(name + ".norm.running_mean");
   const auto var = archive.read_float(name + ".norm.running_var");
-  if (w.shape.size() != 4 || w.shape[2] != 3 || w.shape[3] != 3)
-    throw ArchiveError(file_error(archive.path(), name + ".conv.weight is not a 3x3 kernel").what());
+  // Checked against the description, as LibTorch's load checks every shape: the buffers and
+  // primitives below are sized from it.
+  if (w.shape != std::vector<int64_t>{out_channels, in_channels, 3, 3})
+    throw ArchiveError(file_error(archive.path(), name + ".conv.weight is not " + std::to_string(out_channels) +
+                                                      " x " + std::to_string(in_channels) + " x 3 x 3").what());
   FoldedBlock block;
   block.out = static_cast<int>(w.shape[0]);
   block.in = static_cast<int>(w.shape[1]);
@@ -112,10 +119,12 @@ FoldedBlock fold_block(const ModelArchive& archive, const std::string& name, boo
 
 // A convolution primitive for one input size, with its weights reordered into the layout
 // oneDNN chose for it.
+// Its scratchpad is the caller's (scratchpad_mode::user): oneDNN's own would be shared by
+// the threads of a batch that run one plan side by side.
 struct Convolution {
   dnnl::convolution_forward primitive;
   memory weights, bias;
-  memory::desc src, dst;
+  memory::desc src, dst, scratchpad;
 };
 
 Convolution make_convolution(const dnnl::engine& engine, const memory::desc& src, const memory::desc& dst,
@@ -128,13 +137,15 @@ Convolution make_convolution(const dnnl::engine& engine, const memory::desc& src
                                              src, any_weights, bias_desc, dst, {1, 1}, {padding, padding},
                                              {padding, padding});
   dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   if (relu) {
     dnnl::post_ops ops;
     ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
     attr.set_post_ops(ops);
   }
   const dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
-  Convolution conv{dnnl::convolution_forward(pd), memory(pd.weights_desc(), engine), memory(bias_desc, engine), src, dst};
+  Convolution conv{dnnl::convolution_forward(pd), memory(pd.weights_desc(), engine), memory(bias_desc, engine), src, dst,
+                   pd.scratchpad_desc()};
   memory plain({{out, in, kernel, kernel}, memory::data_type::f32, tag::oihw}, engine,
                const_cast<float*>(weight.data()));
   dnnl::stream stream(engine);
@@ -166,20 +177,26 @@ void interleave_phases(const float* stacked, float* dst, int out, int h, int w, 
 class XNetOneDnn final : public LogitsEngine {
  public:
   XNetOneDnn(const ModelArchive& archive, const EngineOptions& options)
-      : model_(archive.description()), engine_(dnnl::engine::kind::cpu, 0), block_(channel_block()) {
+      : model_(archive.description()), engine_(dnnl::engine::kind::cpu, 0), block_(onednn_channel_block()) {
     use_threads(options.threads);
-    const char* plain[] = {"c1", "c2", "c3", "c4", "c5", "c8", "c9", "c10", "c11"};
-    const char* up[] = {"u6", "u7", "u12", "u13", "u14"};
-    for (const char* name : plain) blocks_[name] = fold_block(archive, name, false);
-    for (const char* name : up) blocks_[name] = fold_block(archive, std::string(name) + ".block", true);
+    f0_ = model_.network.base_filters;
+    classes_ = model_.network.classes;
+    const int f0 = f0_, f1 = 2 * f0, f2 = 4 * f0, f3 = 8 * f0;
+    // (name, input channels, output channels) as model/xnet.cpp builds them.
+    const std::tuple<const char*, int, int> plain[] = {{"c1", 1, f0},      {"c2", f0, f1},     {"c3", f1, f2},
+                                                       {"c4", f2, f3},     {"c5", f3, f3},     {"c8", 2 * f1, f1},
+                                                       {"c9", f1, f2},     {"c10", f2, f3},    {"c11", f3, f3}};
+    const std::tuple<const char*, int, int> up[] = {
+        {"u6", f3, f2}, {"u7", 2 * f2, f1}, {"u12", f3, f2}, {"u13", 2 * f2, f1}, {"u14", 2 * f1, f0}};
+    for (const auto& [name, in, out] : plain) blocks_[name] = fold_block(archive, name, in, out, false);
+    for (const auto& [name, in, out] : up) blocks_[name] = fold_block(archive, std::string(name) + ".block", in, out, true);
     const auto head_weight = archive.read_float("head.weight");
     const auto head_bias = archive.read_float("head.bias");
+    if (head_weight.shape != std::vector<int64_t>{classes_, 2 * f0, 1, 1} ||
+        head_bias.shape != std::vector<int64_t>{classes_})
+      throw ArchiveError(file_error(archive.path(), "head does not match the described network").what());
     head_weight_ = head_weight.values;
     head_bias_ = head_bias.values;
-    f0_ = blocks_["c1"].out;
-    classes_ = static_cast<int>(head_bias_.size());
-    if (head_weight.numel() != static_cast<int64_t>(classes_) * 2 * f0_)
-      throw ArchiveError(file_error(archive.path(), "head does not match the network").what());
     // The input size the model was trained at is what predict feeds it: prepare it now (the
     // loader runs beside the reading of the first image).
     const int side = (model_.input_size + 7) / 8 * 8;
@@ -219,10 +236,13 @@ class XNetOneDnn final : public LogitsEngine {
  private:
   struct Pool {
     dnnl::pooling_forward primitive;
-    memory::desc src, dst;
+    memory::desc src, dst, scratchpad;
   };
+  // The primitives for one input size and thread count: oneDNN's kernels fix their thread
+  // count when they are made, and a batch's workers each run on fewer threads than the loader.
   struct Plan {
     int height = 0, width = 0;
+    std::size_t scratchpad_bytes = 0;  // the largest of its primitives
     std::map<std::string, Convolution> convs;
     std::map<int, Pool> pools;  // by level of the input
     Convolution head;
@@ -234,7 +254,7 @@ class XNetOneDnn final : public LogitsEngine {
 
   const Plan& plan(int height, int width) const {
     std::lock_guard<std::mutex> lock(plans_mutex_);
-    auto& slot = plans_[{height, width}];
+    auto& slot = plans_[{height, width, omp_get_max_threads()}];
     if (slot) return *slot;
     auto p = std::make_unique<Plan>();
     p->height = height;
@@ -256,8 +276,10 @@ class XNetOneDnn final : public LogitsEngine {
       const auto src = level(channels, lvl, *p), dst = level(channels, lvl + 1, *p);
       const dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max, src,
                                              dst, {2, 2}, {2, 2}, {0, 0}, {0, 0});
-      const dnnl::pooling_forward::primitive_desc pd(desc, engine_);
-      p->pools.emplace(lvl, Pool{dnnl::pooling_forward(pd), src, dst});
+      dnnl::primitive_attr attr;
+      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+      const dnnl::pooling_forward::primitive_desc pd(desc, attr, engine_);
+      p->pools.emplace(lvl, Pool{dnnl::pooling_forward(pd), src, dst, pd.scratchpad_desc()});
     };
     conv("c1", activation(1, height, width, tag::nchw), 0);
     conv("c2", level(f0, 1, *p), 1);
@@ -280,6 +302,9 @@ class XNetOneDnn final : public LogitsEngine {
     // which took 0.63 s for XNet-64's 128 -> 3 head at 200^2.
     p->head = make_convolution(engine_, level(2 * f0, 0, *p), level(classes_, 0, *p), head_weight_, head_bias_, 1,
                                0, false);
+    for (const auto& [name, c] : p->convs) p->scratchpad_bytes = std::max(p->scratchpad_bytes, c.scratchpad.get_size());
+    for (const auto& [lvl, pl] : p->pools) p->scratchpad_bytes = std::max(p->scratchpad_bytes, pl.scratchpad.get_size());
+    p->scratchpad_bytes = std::max(p->scratchpad_bytes, p->head.scratchpad.get_size());
     slot = std::move(p);
     return *slot;
   }
@@ -299,17 +324,21 @@ class XNetOneDnn final : public LogitsEngine {
     const std::size_t stacked_u6 = static_cast<std::size_t>(4) * f2 * (p.height / 8 + 1) * (p.width / 8 + 1);
     Buffer stacked(std::max({stacked_floats, stacked_u7, stacked_u6}));
 
+    Buffer scratchpad(p.scratchpad_bytes / sizeof(float) + 1);
     auto mem = [&](const memory::desc& d, float* data) { return memory(d, engine_, data); };
-    auto conv = [&](const std::string& name, float* src, float* dst) {
-      const auto& c = p.convs.at(name);
+    auto execute = [&](const Convolution& c, float* src, float* dst) {
       c.primitive.execute(stream, {{DNNL_ARG_SRC, mem(c.src, src)},
                                    {DNNL_ARG_WEIGHTS, c.weights},
                                    {DNNL_ARG_BIAS, c.bias},
-                                   {DNNL_ARG_DST, mem(c.dst, dst)}});
+                                   {DNNL_ARG_DST, mem(c.dst, dst)},
+                                   {DNNL_ARG_SCRATCHPAD, mem(c.scratchpad, scratchpad.data)}});
     };
+    auto conv = [&](const std::string& name, float* src, float* dst) { execute(p.convs.at(name), src, dst); };
     auto pool = [&](int lvl, float* src, float* dst) {
       const auto& pl = p.pools.at(lvl);
-      pl.primitive.execute(stream, {{DNNL_ARG_SRC, mem(pl.src, src)}, {DNNL_ARG_DST, mem(pl.dst, dst)}});
+      pl.primitive.execute(stream, {{DNNL_ARG_SRC, mem(pl.src, src)},
+                                    {DNNL_ARG_DST, mem(pl.dst, dst)},
+                                    {DNNL_ARG_SCRATCHPAD, mem(pl.scratchpad, scratchpad.data)}});
     };
     auto up = [&](const std::string& name, float* src, int lvl, float* dst) {
       conv(name, src, stacked.data);
@@ -340,10 +369,7 @@ class XNetOneDnn final : public LogitsEngine {
     up("u12", a5.data, 2, c12.data + f2 * px2);
     up("u13", c12.data, 1, c13.data + f1 * px1);
     up("u14", c13.data, 0, c14.data + f0 * px0);
-    p.head.primitive.execute(stream, {{DNNL_ARG_SRC, mem(p.head.src, c14.data)},
-                                      {DNNL_ARG_WEIGHTS, p.head.weights},
-                                      {DNNL_ARG_BIAS, p.head.bias},
-                                      {DNNL_ARG_DST, mem(p.head.dst, logits)}});
+    execute(p.head, c14.data, logits);
     stream.wait();
   }
 
@@ -354,10 +380,12 @@ class XNetOneDnn final : public LogitsEngine {
   std::vector<float> head_weight_, head_bias_;
   int f0_ = 0, classes_ = 0;
   mutable std::mutex plans_mutex_;
-  mutable std::map<std::pair<int, int>, std::unique_ptr<Plan>> plans_;
+  mutable std::map<std::tuple<int, int, int>, std::unique_ptr<Plan>> plans_;
 };
 
 }  // namespace
+
+int onednn_channel_block() { return has_avx512() ? 16 : 8; }
 
 std::string xnet_onednn_unsupported(const model::ModelFile& model) {
   const auto& s = model.network;
@@ -366,8 +394,11 @@ std::string xnet_onednn_unsupported(const model::ModelFile& model) {
   if (s.kernel_size != 3) return "kernel size " + std::to_string(s.kernel_size);
   if (s.input_channels != 1) return std::to_string(s.input_channels) + " input channels";
   if (s.depth != 4) return "depth " + std::to_string(s.depth);
-  if (s.base_filters % channel_block() != 0)
-    return std::to_string(s.base_filters) + " base filters (not a multiple of " + std::to_string(channel_block()) + ")";
+  if (s.base_filters < 1 || s.base_filters % onednn_channel_block() != 0)
+    return std::to_string(s.base_filters) + " base filters (not a multiple of " +
+           std::to_string(onednn_channel_block()) + ")";
+  if (s.classes < 2 || static_cast<std::size_t>(s.classes) != model.classes.size())
+    return std::to_string(s.classes) + " network classes for " + std::to_string(model.classes.size()) + " class names";
   return "";
 }
 
@@ -375,7 +406,11 @@ std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, cons
   const auto why = xnet_onednn_unsupported(archive.description());
   if (!why.empty()) throw ArchiveError(file_error(archive.path(), "the oneDNN engine does not run " + why).what());
   if (options.device == "cuda") throw ArchiveError("the oneDNN engine runs on the CPU only");
-  return std::make_unique<XNetOneDnn>(archive, options);
+  try {
+    return std::make_unique<XNetOneDnn>(archive, options);
+  } catch (const dnnl::error& e) {  // no kernel for this network here: LibTorch's to run
+    throw ArchiveError(file_error(archive.path(), std::string("oneDNN cannot run this network: ") + e.what()).what());
+  }
 }
 
 std::unique_ptr<LogitsEngine> xnet_onednn_engine(const std::filesystem::path& model_file, const EngineOptions& options) {

@@ -13,12 +13,16 @@
 
 namespace xnet::engine {
 
+// Channels per block of oneDNN's native layout on this CPU: 16 with AVX-512, else 8.
+int onednn_channel_block();
+
 // Empty when this engine runs the model's network on this CPU, else why not: another
 // architecture or upsampling, a kernel other than 3x3, or filter counts that are not a
-// multiple of the CPU's channel block (8 with AVX2, 16 with AVX-512).
+// multiple of onednn_channel_block().
 std::string xnet_onednn_unsupported(const model::ModelFile& model);
 
-// Throws ArchiveError when the archive or its network is one this engine does not run.
+// Throws ArchiveError when the archive or its network is one this engine does not run
+// (weights that do not match the description included).
 std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, const EngineOptions& options);
 
 // An EngineFactory: the archive opened, then open_xnet_onednn.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 
 #include "engine/model_archive.hpp"
 #include "engine/xnet_onednn.hpp"
@@ -77,10 +78,11 @@ TEST_F(XNetOneDnnTest, ArchiveGivesLibTorchsTensorsAndDescription) {
 
 TEST_F(XNetOneDnnTest, LogitsMatchLibTorchAtOddSizes) {
   model::SegmentationNet net;
-  const auto path = save(xnet(8), net);
+  const int base = onednn_channel_block();  // the narrowest XNet this CPU's engine runs
+  const auto path = save(xnet(base), net);
   const auto engine = xnet_onednn_engine(path, {"cpu", 2, 1});
   EXPECT_EQ(engine->name(), "oneDNN");
-  EXPECT_EQ(engine->model().network.base_filters, 8);
+  EXPECT_EQ(engine->model().network.base_filters, base);
   torch::NoGradGuard no_grad;
   for (const auto& size : {cv::Size(64, 64), cv::Size(53, 37), cv::Size(9, 17)}) {
     cv::Mat input(size, CV_32F);
@@ -98,19 +100,58 @@ TEST_F(XNetOneDnnTest, LogitsMatchLibTorchAtOddSizes) {
   }
 }
 
+// A batch runs one engine from several workers at once, each on its own threads.
+TEST_F(XNetOneDnnTest, WorkersSideBySideGetTheSameLogits) {
+  model::SegmentationNet net;
+  const auto engine = xnet_onednn_engine(save(xnet(onednn_channel_block()), net), {"cpu", 2, 4});
+  cv::Mat input(64, 64, CV_32F);
+  cv::randn(input, 0.0, 1.0);
+  const auto alone = engine->logits(input);
+  std::vector<std::vector<cv::Mat>> got(2);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 2; ++w)
+    workers.emplace_back([&, w] {
+      engine->use_threads(1);
+      for (int i = 0; i < 3; ++i) got[w] = engine->logits(input);
+    });
+  for (auto& t : workers) t.join();
+  for (const auto& maps : got)
+    for (int c = 0; c < 3; ++c) EXPECT_LT(cv::norm(maps[c], alone[c], cv::NORM_INF), 1e-4) << c;
+}
+
+// Weights that contradict the description go to LibTorch, whose load names the mismatch.
+TEST_F(XNetOneDnnTest, WeightsOfAnotherWidthAreRefused) {
+  model::SegmentationNet net;
+  const int base = onednn_channel_block();
+  const auto path = save(xnet(2 * base), net);
+  // The same weights described as half as wide.
+  {
+    auto loaded = model::load_model(path);
+    loaded.meta.network.base_filters = base;
+    torch::serialize::OutputArchive archive;
+    archive.write("xnet_magic", c10::IValue(std::string("xnet segmentation model")));
+    archive.write("xnet_format_version", c10::IValue(static_cast<int64_t>(model::kModelFormatVersion)));
+    archive.write("xnet_metadata", c10::IValue(nlohmann::json(loaded.meta).dump()));
+    loaded.net->save(archive);
+    archive.save_to((dir_ / "lying.pt").string());
+  }
+  EXPECT_THROW(xnet_onednn_engine(dir_ / "lying.pt", {}), ArchiveError);
+}
+
 TEST_F(XNetOneDnnTest, RefusesWhatItDoesNotRun) {
   model::SegmentationNet net;
-  auto unet = xnet(8);
+  const int base = onednn_channel_block();
+  auto unet = xnet(base);
   unet.architecture = "unet";
   unet.depth = 3;
-  auto bilinear = xnet(8);
+  auto bilinear = xnet(base);
   bilinear.upsampling = "bilinear";
   for (const auto& spec : {unet, bilinear, xnet(4)}) {
     const auto path = save(spec, net, spec.architecture + spec.upsampling + ".pt");
     EXPECT_FALSE(xnet_onednn_unsupported(ModelArchive(path).description()).empty());
     EXPECT_THROW(xnet_onednn_engine(path, {}), ArchiveError) << spec.architecture << " " << spec.upsampling;
   }
-  const auto path = save(xnet(8), net);
+  const auto path = save(xnet(base), net);
   EXPECT_THROW(xnet_onednn_engine(path, {"cuda", 1, 1}), ArchiveError);
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "engine/xnet_onednn.hpp"
 #include "io/dicom.hpp"
 #include "predict_fixture.hpp"
 
@@ -160,8 +161,8 @@ TEST_F(PredictCommandTest, UnreadableModelStopsTheRunAndWritesNothing) {
 TEST_F(PredictCommandTest, OneDnnAndLibTorchWriteTheSameMasks) {
   write_image("a.png", {301, 173});
   write_image("b.tif", {96, 128});
-  fs::create_directories(dir_ / "eight");
-  const auto model = test::write_tiny_model(dir_ / "eight", 3, 8, 64);
+  fs::create_directories(dir_ / "blocked");
+  const auto model = test::write_tiny_model(dir_ / "blocked", 3, engine::onednn_channel_block(), 64);
   const std::string in = (dir_ / "in").string();
   const auto onednn = test::run("predict " + model.string() + " " + in + " --out " + (dir_ / "a").string() + " --threads 2 --device cpu");
   ASSERT_EQ(onednn.status, 0) << onednn.output;
