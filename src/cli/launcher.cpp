@@ -43,6 +43,14 @@ std::string requested_device(int argc, char** argv) {
 // with XNet-64 on 2 cores (README, predict).
 constexpr std::size_t kManyImages = 16;
 
+// Before any image is read: the model's description (data.pkl, a few kB) and the image count.
+void onednn_preflight(const std::filesystem::path& model_file, const xnet::engine::EngineOptions& options) {
+  if (options.expected_images >= kManyImages)
+    throw xnet::engine::ArchiveError("many images: LibTorch's Winograd path is faster");
+  const auto why = xnet::engine::xnet_onednn_unsupported(xnet::engine::ModelArchive(model_file).description());
+  if (!why.empty()) throw xnet::engine::ArchiveError(why);
+}
+
 std::unique_ptr<xnet::engine::LogitsEngine> onednn_for_few_images(const std::filesystem::path& model_file,
                                                                   const xnet::engine::EngineOptions& options) {
   if (options.expected_images >= kManyImages)
@@ -66,10 +74,10 @@ int main(int argc, char** argv) {
   using namespace xnet;
   if (!runs_here(argc, argv)) hand_to_torch_program(argv);
   cli::keep_freed_memory();
-  engine::set_default_engine(&onednn_for_few_images);
+  engine::set_default_engine(&onednn_for_few_images, &onednn_preflight);
   // A model this engine does not run (another architecture, filter counts off the CPU's
-  // channel block, an archive it cannot read), or a large batch, fails while loading, before
-  // anything is written.
+  // channel block, an archive it cannot read), or a large batch, is refused by the preflight
+  // before any image is read, or else while loading, still before anything is written.
   const auto not_for_onednn = [](const std::exception& e) { return dynamic_cast<const engine::ArchiveError*>(&e) != nullptr; };
   try {
     cli::end_program(cli::run_program(argc, argv, [](CLI::App& app) { cli::add_predict_command(app); }, not_for_onednn));

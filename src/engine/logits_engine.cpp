@@ -7,9 +7,17 @@
 namespace xnet::engine {
 namespace {
 std::atomic<EngineFactory> program_engine{nullptr};
+std::atomic<EnginePreflight> program_preflight{nullptr};
 }  // namespace
 
-void set_default_engine(EngineFactory factory) { program_engine = factory; }
+void set_default_engine(EngineFactory factory, EnginePreflight preflight) {
+  program_engine = factory;
+  program_preflight = preflight;
+}
+
+void preflight_default_engine(const std::filesystem::path& model_file, const EngineOptions& options) {
+  if (const auto preflight = program_preflight.load()) preflight(model_file, options);
+}
 
 EngineFactory default_engine() {
   const auto factory = program_engine.load();

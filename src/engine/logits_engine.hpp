@@ -36,9 +36,15 @@ class LogitsEngine {
 using EngineFactory = std::unique_ptr<LogitsEngine> (*)(const std::filesystem::path& model_file,
                                                         const EngineOptions& options);
 
+// A cheap look at a run before it starts (no weights read, no image): throws what the
+// factory would throw for this model and these options, as far as it can tell.
+using EnginePreflight = void (*)(const std::filesystem::path& model_file, const EngineOptions& options);
+
 // The program's engine: each executable sets the one it links (cli/main.cpp, tests).
-void set_default_engine(EngineFactory factory);
+void set_default_engine(EngineFactory factory, EnginePreflight preflight = nullptr);
 // Throws Error when no engine was set.
 EngineFactory default_engine();
+// Runs the default engine's preflight, if it has one.
+void preflight_default_engine(const std::filesystem::path& model_file, const EngineOptions& options);
 
 }  // namespace xnet::engine
