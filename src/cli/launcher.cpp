@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <memory>
 #include <string>
 
 #include "cli/commands.hpp"
@@ -51,13 +50,6 @@ void onednn_preflight(const std::filesystem::path& model_file, const xnet::engin
   if (!why.empty()) throw xnet::engine::ArchiveError(why);
 }
 
-std::unique_ptr<xnet::engine::LogitsEngine> onednn_for_few_images(const std::filesystem::path& model_file,
-                                                                  const xnet::engine::EngineOptions& options) {
-  if (options.expected_images >= kManyImages)
-    throw xnet::engine::ArchiveError("many images: LibTorch's Winograd path is faster");
-  return xnet::engine::xnet_onednn_engine(model_file, options);
-}
-
 bool runs_here(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) != "predict") return false;
   const auto device = requested_device(argc, argv);
@@ -74,7 +66,7 @@ int main(int argc, char** argv) {
   using namespace xnet;
   if (!runs_here(argc, argv)) hand_to_torch_program(argv);
   cli::keep_freed_memory();
-  engine::set_default_engine(&onednn_for_few_images, &onednn_preflight);
+  engine::set_default_engine(&engine::xnet_onednn_engine, &onednn_preflight);
   // A model this engine does not run (another architecture, filter counts off the CPU's
   // channel block, an archive it cannot read), or a large batch, is refused by the preflight
   // before any image is read, or else while loading, still before anything is written.
