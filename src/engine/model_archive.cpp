@@ -8,12 +8,6 @@
 namespace xnet::engine {
 namespace {
 
-// The keys model/model_file.cpp writes beside the module's parameters.
-constexpr const char* kMagicKey = "xnet_magic";
-constexpr const char* kMagic = "xnet segmentation model";
-constexpr const char* kVersionKey = "xnet_format_version";
-constexpr const char* kMetadataKey = "xnet_metadata";
-
 // A value of the pickle machine, only the kinds LibTorch's module pickles contain.
 struct Value;
 using ValuePtr = std::shared_ptr<Value>;
@@ -343,20 +337,12 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
     const auto found = attributes.find(key);
     return found != attributes.end() && found->second->kind == kind ? found->second.get() : nullptr;
   };
-  const auto* magic = attribute(kMagicKey, Value::Kind::string);
-  if (!magic || magic->text != kMagic) throw file_error(path, "a LibTorch archive but not an xnet model (no xnet metadata)");
-  const auto* version = attribute(kVersionKey, Value::Kind::integer);
-  if (!version) throw file_error(path, "xnet model without a format version");
-  if (version->integer > model::kModelFormatVersion)
-    throw file_error(path, "model format version " + std::to_string(version->integer) +
-                               " is newer than this xnet reads (" + std::to_string(model::kModelFormatVersion) + ")");
-  const auto* metadata = attribute(kMetadataKey, Value::Kind::string);
-  if (!metadata) throw file_error(path, "xnet model without its description");
-  try {
-    description_ = nlohmann::json::parse(metadata->text).get<model::ModelFile>();
-  } catch (const nlohmann::json::exception& e) {
-    throw file_error(path, std::string("model description is not valid: ") + e.what());
-  }
+  const auto* magic = attribute(model::kMagicRecord, Value::Kind::string);
+  const auto* version = attribute(model::kVersionRecord, Value::Kind::integer);
+  const auto* description = attribute(model::kDescriptionRecord, Value::Kind::string);
+  description_ = model::description_from_records(path, magic ? &magic->text : nullptr,
+                                                  version ? &version->integer : nullptr,
+                                                  description ? &description->text : nullptr);
 }
 
 ModelArchive::~ModelArchive() = default;

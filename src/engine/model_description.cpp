@@ -1,5 +1,7 @@
 #include "engine/model_description.hpp"
 
+#include "core/error.hpp"
+
 namespace xnet::model {
 
 void to_json(nlohmann::json& j, const NetworkSpec& s) {
@@ -36,6 +38,21 @@ void from_json(const nlohmann::json& j, ModelFile& m) {
   m.thresholds = j.value("thresholds", nlohmann::json::object());
   m.provenance = j.value("provenance", nlohmann::json::object());
   m.format_version = j.at("format_version").get<int>();
+}
+
+ModelFile description_from_records(const std::filesystem::path& file, const std::string* magic,
+                                   const int64_t* version, const std::string* description) {
+  if (!magic || *magic != kMagic) throw file_error(file, "a LibTorch archive but not an xnet model (no xnet metadata)");
+  if (!version) throw file_error(file, "xnet model without a format version");
+  if (*version > kModelFormatVersion)
+    throw file_error(file, "model format version " + std::to_string(*version) + " is newer than this xnet reads (" +
+                               std::to_string(kModelFormatVersion) + ")");
+  if (!description) throw file_error(file, "xnet model without its description");
+  try {
+    return nlohmann::json::parse(*description).get<ModelFile>();
+  } catch (const nlohmann::json::exception& e) {
+    throw file_error(file, std::string("model description is not valid: ") + e.what());
+  }
 }
 
 }  // namespace xnet::model

@@ -2,6 +2,8 @@
 // What model.pt says about itself (contract.md), readable without LibTorch: the network's
 // spec and the model's classes, input size, preprocessing, calibration, thresholds and
 // provenance. The weights are read by model/model_file (LibTorch) or engine/model_archive.
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,16 @@ struct ModelFile {
 
 void to_json(nlohmann::json& j, const ModelFile& meta);
 void from_json(const nlohmann::json& j, ModelFile& meta);
+
+// xnet's own records in model.pt, beside the module's parameters (model/model_file.cpp).
+constexpr const char* kMagicRecord = "xnet_magic";
+constexpr const char* kMagic = "xnet segmentation model";
+constexpr const char* kVersionRecord = "xnet_format_version";
+constexpr const char* kDescriptionRecord = "xnet_metadata";
+
+// The description from those records as a reader found them (nullptr: absent or of another
+// type), with the checks every reader makes; throws Error naming the file.
+ModelFile description_from_records(const std::filesystem::path& file, const std::string* magic,
+                                   const int64_t* version, const std::string* description);
 
 }  // namespace xnet::model

@@ -6,12 +6,6 @@
 namespace xnet::model {
 namespace {
 
-// Keys of the archive beside the module's own parameter names.
-constexpr const char* kMagicKey = "xnet_magic";
-constexpr const char* kMagic = "xnet segmentation model";
-constexpr const char* kVersionKey = "xnet_format_version";
-constexpr const char* kMetadataKey = "xnet_metadata";
-
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 }  // namespace
@@ -22,9 +16,9 @@ void save_model(const std::filesystem::path& path, const ModelFile& meta, Segmen
   stored.format_version = kModelFormatVersion;
   write_atomically(path, [&](const std::filesystem::path& tmp) {
     torch::serialize::OutputArchive archive;
-    archive.write(kMagicKey, c10::IValue(std::string(kMagic)));
-    archive.write(kVersionKey, c10::IValue(static_cast<int64_t>(kModelFormatVersion)));
-    archive.write(kMetadataKey, c10::IValue(nlohmann::json(stored).dump()));
+    archive.write(kMagicRecord, c10::IValue(std::string(kMagic)));
+    archive.write(kVersionRecord, c10::IValue(static_cast<int64_t>(kModelFormatVersion)));
+    archive.write(kDescriptionRecord, c10::IValue(nlohmann::json(stored).dump()));
     net.save(archive);
     archive.save_to(tmp.string());
   });
@@ -39,23 +33,18 @@ LoadedModel load_model(const std::filesystem::path& path) {
     throw file_error(path, "not an xnet model file (unreadable or truncated LibTorch archive: " +
                                first_line(e.what_without_backtrace()) + ")");
   }
-  c10::IValue magic, version, metadata;
-  if (!archive.try_read(kMagicKey, magic) || !magic.isString() || magic.toStringRef() != kMagic)
-    throw file_error(path, "a LibTorch archive but not an xnet model (no xnet metadata)");
-  if (!archive.try_read(kVersionKey, version) || !version.isInt())
-    throw file_error(path, "xnet model without a format version");
-  if (version.toInt() > kModelFormatVersion)
-    throw file_error(path, "model format version " + std::to_string(version.toInt()) +
-                               " is newer than this xnet reads (" + std::to_string(kModelFormatVersion) + ")");
-  if (!archive.try_read(kMetadataKey, metadata) || !metadata.isString())
-    throw file_error(path, "xnet model without its description");
+  c10::IValue magic, version, description;
+  const bool has_magic = archive.try_read(kMagicRecord, magic) && magic.isString();
+  const bool has_version = archive.try_read(kVersionRecord, version) && version.isInt();
+  const bool has_description = archive.try_read(kDescriptionRecord, description) && description.isString();
+  const int64_t version_number = has_version ? version.toInt() : 0;
   LoadedModel loaded;
+  loaded.meta = description_from_records(path, has_magic ? &magic.toStringRef() : nullptr,
+                                         has_version ? &version_number : nullptr,
+                                         has_description ? &description.toStringRef() : nullptr);
   try {
-    loaded.meta = nlohmann::json::parse(metadata.toStringRef()).get<ModelFile>();
     loaded.net = make_network(loaded.meta.network);
     loaded.net->load(archive);
-  } catch (const nlohmann::json::exception& e) {
-    throw file_error(path, std::string("model description is not valid: ") + e.what());
   } catch (const c10::Error& e) {
     throw file_error(path, "weights do not match the described network: " + first_line(e.what_without_backtrace()));
   } catch (const UsageError& e) {

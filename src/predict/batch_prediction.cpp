@@ -142,9 +142,8 @@ BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmen
                            const std::vector<fs::path>& files, const BatchOptions& options) {
   // A run the program's engine would refuse (launcher.cpp hands those on) stops here, before
   // any file is read.
-  if (!segmenter_options.engine)
-    engine::preflight_default_engine(model, {segmenter_options.device, segmenter_options.threads,
-                                             segmenter_options.expected_images});
+  engine::preflight_default_engine(model, {segmenter_options.device, segmenter_options.threads,
+                                           segmenter_options.expected_images});
   // The model loads on its own thread while the reader decodes the first files: loading
   // XNet-64 takes ~0.2 s, reading a 1500^2 16-bit TIFF ~0.05 s.
   auto loading = std::async(std::launch::async, [&] { return std::make_unique<Segmenter>(model, segmenter_options); });

@@ -78,8 +78,7 @@ Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions o
   m.options = std::move(options);
   m.requested_polarity = parse_polarity(m.options.polarity);
   engine::EngineOptions engine_options{m.options.device, m.options.threads, m.options.expected_images};
-  const auto factory = m.options.engine ? m.options.engine : engine::default_engine();
-  m.network = factory(model_file, engine_options);
+  m.network = engine::default_engine()(model_file, engine_options);
   const auto& model = m.network->model();
   // The model's own input size unless its preprocessing names one (older files store it once).
   auto preprocessing = model.preprocessing;

@@ -3,8 +3,8 @@
 // read -> preprocess (polarity, network input) -> network -> calibrated probabilities upsampled
 // to full size -> labels decided (soft-tissue threshold) -> post-processing -> collimator.
 // The one path shared by `xnet predict`, `xnet evaluate` and `xnet calibrate`, so that what is
-// measured is exactly what is written. The network runs on an engine::LogitsEngine (LibTorch's
-// or oneDNN's): this library itself needs no LibTorch.
+// measured is exactly what is written. The network runs on the program's engine
+// (engine::default_engine: LibTorch's or oneDNN's): this library itself needs no LibTorch.
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -38,8 +38,6 @@ struct SegmenterOptions {
   // Images this segmenter is expected to see (0 = many): the Winograd weights are prepared
   // only when they pay back their one-off cost (model/runtime.hpp).
   std::size_t expected_images = 0;
-  // What runs the network; nullptr = the program's (engine::default_engine).
-  engine::EngineFactory engine = nullptr;
 };
 
 // Seconds spent in each stage for one image; read and write are filled by the caller.

@@ -129,9 +129,9 @@ TEST_F(XNetOneDnnTest, WeightsOfAnotherWidthAreRefused) {
     auto loaded = model::load_model(path);
     loaded.meta.network.base_filters = base;
     torch::serialize::OutputArchive archive;
-    archive.write("xnet_magic", c10::IValue(std::string("xnet segmentation model")));
-    archive.write("xnet_format_version", c10::IValue(static_cast<int64_t>(model::kModelFormatVersion)));
-    archive.write("xnet_metadata", c10::IValue(nlohmann::json(loaded.meta).dump()));
+    archive.write(model::kMagicRecord, c10::IValue(std::string(model::kMagic)));
+    archive.write(model::kVersionRecord, c10::IValue(static_cast<int64_t>(model::kModelFormatVersion)));
+    archive.write(model::kDescriptionRecord, c10::IValue(nlohmann::json(loaded.meta).dump()));
     loaded.net->save(archive);
     archive.save_to((dir_ / "lying.pt").string());
   }
