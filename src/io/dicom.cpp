@@ -82,6 +82,9 @@ ModalityTransform read_modality_transform(DcmDataset& ds, bool signed_pixels,
   }
   ds.findAndGetFloat64(DCM_RescaleSlope, t.slope);
   ds.findAndGetFloat64(DCM_RescaleIntercept, t.intercept);
+  if (!std::isfinite(t.slope) || !std::isfinite(t.intercept))
+    throw file_error(file, "Rescale Slope/Intercept is not a finite number (" + std::to_string(t.slope) + ", " +
+                               std::to_string(t.intercept) + ")");
   if (t.slope == 0.0) t.slope = 1.0;  // a zero slope is a broken header, not a black image
   return t;
 }
@@ -141,6 +144,57 @@ void apply_modality(Radiograph& r, const cv::Mat& stored, const ModalityTransfor
   r.full_scale = std::max(lo, hi);
 }
 
+// The image's processing as the file states it (PS3.3 C.8.11.1: Presentation Intent Type of
+// the DX, MG and IO modules), else as its SOP class names it. CR and secondary capture say
+// nothing either way.
+void read_presentation_intent(DcmDataset& ds, Radiograph& r) {
+  OFString intent;
+  if (ds.findAndGetOFString(DCM_PresentationIntentType, intent).good() && !intent.empty()) {
+    if (intent == "FOR PROCESSING") r.presentation_intent = PresentationIntent::for_processing;
+    if (intent == "FOR PRESENTATION") r.presentation_intent = PresentationIntent::for_presentation;
+    if (r.presentation_intent != PresentationIntent::unknown) {
+      r.intent_evidence = std::string("Presentation Intent Type ") + intent.c_str();
+      return;
+    }
+  }
+  OFString sop_class;
+  ds.findAndGetOFString(DCM_SOPClassUID, sop_class);
+  static const std::pair<const char*, PresentationIntent> classes[] = {
+      {UID_DigitalXRayImageStorageForPresentation, PresentationIntent::for_presentation},
+      {UID_DigitalMammographyXRayImageStorageForPresentation, PresentationIntent::for_presentation},
+      {UID_DigitalIntraOralXRayImageStorageForPresentation, PresentationIntent::for_presentation},
+      {UID_DigitalXRayImageStorageForProcessing, PresentationIntent::for_processing},
+      {UID_DigitalMammographyXRayImageStorageForProcessing, PresentationIntent::for_processing},
+      {UID_DigitalIntraOralXRayImageStorageForProcessing, PresentationIntent::for_processing},
+  };
+  for (const auto& [uid, meaning] : classes)
+    if (sop_class == uid) {
+      r.presentation_intent = meaning;
+      r.intent_evidence = std::string("SOP class ") + dcmFindNameOfUID(uid, uid);
+    }
+}
+
+// Native (uncompressed) pixel data must hold every declared frame: DCMTK pads a short
+// element with zeros, which would be segmented as a black band without a word.
+void check_native_pixel_data(DcmDataset& ds, E_TransferSyntax xfer, std::uint64_t rows, std::uint64_t cols,
+                             const fs::path& file) {
+  if (DcmXfer(xfer).isEncapsulated()) return;  // the decoder checks compressed streams
+  DcmElement* pixels = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, pixels).bad() || !pixels) return;
+  Uint16 allocated = 0, samples = 1;
+  ds.findAndGetUint16(DCM_BitsAllocated, allocated);
+  ds.findAndGetUint16(DCM_SamplesPerPixel, samples);
+  Sint32 frames = 1;
+  if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+  if (allocated == 0 || samples == 0) throw file_error(file, "DICOM file without Bits Allocated or Samples per Pixel");
+  const std::uint64_t expected = (rows * cols * samples * static_cast<std::uint64_t>(frames) * allocated + 7) / 8;
+  const std::uint64_t found = pixels->getLength();
+  if (found < expected)
+    throw file_error(file, "DICOM pixel data holds " + std::to_string(found) + " bytes, " + std::to_string(expected) +
+                               " expected for " + std::to_string(frames) + " frame(s) of " + std::to_string(cols) +
+                               "x" + std::to_string(rows) + " (truncated file?)");
+}
+
 std::optional<std::array<double, 2>> read_pixel_spacing(DcmDataset& ds) {
   // PixelSpacing is at the patient; projection radiographs often carry only
   // ImagerPixelSpacing (at the detector), which is the best spacing there is then.
@@ -164,7 +218,7 @@ bool is_dicom_file(const fs::path& file) {
   return in.read(head, sizeof head) && std::string(head + 128, 4) == "DICM";
 }
 
-Radiograph read_dicom(const fs::path& file) {
+Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
   register_decoders();
   if (!fs::exists(file)) throw file_error(file, "file not found");
   DcmFileFormat format;
@@ -179,13 +233,19 @@ Radiograph read_dicom(const fs::path& file) {
   ds.findAndGetOFString(DCM_PhotometricInterpretation, name);
   r.photometric = photometric_from(name);
   r.pixel_spacing_mm = read_pixel_spacing(ds);
+  read_presentation_intent(ds, r);
+  Uint16 declared_rows = 0, declared_cols = 0;
+  ds.findAndGetUint16(DCM_Rows, declared_rows);
+  ds.findAndGetUint16(DCM_Columns, declared_cols);
+  check_declared_size(file, declared_cols, declared_rows, limits);  // before DCMTK allocates them
+  const E_TransferSyntax xfer = ds.getOriginalXfer();
+  check_native_pixel_data(ds, xfer, declared_rows, declared_cols, file);
   Sint32 frames = 1;
   if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 1)
     spdlog::warn("{}: {} frames, reading the first", file.string(), frames);
 
   // Only the first frame; the modality transform is applied here in floating point, since
   // DCMTK's own keeps integer pixels and would truncate fractional rescale slopes.
-  const E_TransferSyntax xfer = ds.getOriginalXfer();
   DicomImage image(&ds, xfer, CIF_IgnoreModalityTransformation, 0, 1);
   if (image.getStatus() != EIS_Normal)
     throw file_error(file, std::string("cannot decode DICOM pixel data (") +
@@ -222,7 +282,8 @@ Radiograph read_dicom(const fs::path& file) {
 
 void write_dicom(const fs::path& file, const cv::Mat& stored, Photometric photometric,
                  double rescale_slope, double rescale_intercept,
-                 std::optional<std::array<double, 2>> pixel_spacing_mm, int bits_stored) {
+                 std::optional<std::array<double, 2>> pixel_spacing_mm, int bits_stored,
+                 PresentationIntent intent) {
   const bool is_signed = stored.type() == CV_16SC1;
   if (stored.type() != CV_16UC1 && !is_signed)
     throw file_error(file, "write_dicom needs 16-bit single-channel pixels");
@@ -243,11 +304,16 @@ void write_dicom(const fs::path& file, const cv::Mat& stored, Photometric photom
     const OFCondition c = ds.putAndInsertString(tag, value.c_str());
     if (c.bad()) throw file_error(file, std::string("cannot build DICOM header: ") + c.text());
   };
-  put(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+  const bool processing = intent == PresentationIntent::for_processing;
+  put(DCM_SOPClassUID, intent == PresentationIntent::unknown ? UID_SecondaryCaptureImageStorage
+                       : processing ? UID_DigitalXRayImageStorageForProcessing
+                                    : UID_DigitalXRayImageStorageForPresentation);
+  if (intent != PresentationIntent::unknown)
+    put(DCM_PresentationIntentType, processing ? "FOR PROCESSING" : "FOR PRESENTATION");
   put(DCM_SOPInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
   put(DCM_StudyInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_STUDY_UID_ROOT));
   put(DCM_SeriesInstanceUID, dcmGenerateUniqueIdentifier(uid, SITE_SERIES_UID_ROOT));
-  put(DCM_Modality, "OT");
+  put(DCM_Modality, intent == PresentationIntent::unknown ? "OT" : "DX");
   put(DCM_PhotometricInterpretation,
       photometric == Photometric::monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
   ds.putAndInsertUint16(DCM_SamplesPerPixel, 1);

@@ -97,21 +97,23 @@ bool encode(std::FILE* file, const cv::Mat& image, const std::vector<unsigned ch
 
 }  // namespace
 
-void write_png(const std::filesystem::path& path, const cv::Mat& image) {
+void write_png_file(const std::filesystem::path& file, const cv::Mat& image, const std::filesystem::path& named) {
   const int type = image.type();
   if (type != CV_8UC1 && type != CV_8UC3 && type != CV_16UC1)
-    throw file_error(path, "cannot write PNG: expected 8-bit gray, 8-bit BGR or 16-bit gray pixels");
-  if (image.empty()) throw file_error(path, "cannot write PNG: empty image");
+    throw file_error(named, "cannot write PNG: expected 8-bit gray, 8-bit BGR or 16-bit gray pixels");
+  if (image.empty()) throw file_error(named, "cannot write PNG: empty image");
   const auto idat = deflated_scanlines(image);
-  write_atomically(path, [&](const std::filesystem::path& tmp) {
-    std::FILE* file = std::fopen(tmp.c_str(), "wb");
-    if (!file) throw file_error(path, std::string("cannot write: ") + std::strerror(errno));
-    ErrorText error;
-    const bool encoded = encode(file, image, idat, error);
-    const bool closed = std::fclose(file) == 0;
-    if (!encoded) throw file_error(path, std::string("cannot write PNG: ") + error.text);
-    if (!closed) throw file_error(path, std::string("cannot write: ") + std::strerror(errno));
-  });
+  std::FILE* out = std::fopen(file.c_str(), "wb");
+  if (!out) throw file_error(named, std::string("cannot write: ") + std::strerror(errno));
+  ErrorText error;
+  const bool encoded = encode(out, image, idat, error);
+  const bool closed = std::fclose(out) == 0;
+  if (!encoded) throw file_error(named, std::string("cannot write PNG: ") + error.text);
+  if (!closed) throw file_error(named, std::string("cannot write: ") + std::strerror(errno));
+}
+
+void write_png(const std::filesystem::path& path, const cv::Mat& image) {
+  write_atomically(path, [&](const std::filesystem::path& tmp) { write_png_file(tmp, image, path); });
 }
 
 }  // namespace xnet

@@ -12,4 +12,8 @@ namespace xnet {
 // Throws xnet::Error naming the file on any failure, leaving no file behind.
 void write_png(const std::filesystem::path& file, const cv::Mat& image);
 
+// The same encoding straight into `file` (a temporary the caller renames, core/atomic_file.hpp
+// FileSet); errors name `named`, the file the user will see.
+void write_png_file(const std::filesystem::path& file, const cv::Mat& image, const std::filesystem::path& named);
+
 }  // namespace xnet

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -42,14 +43,46 @@ cv::Mat to_gray(const cv::Mat& raw, const fs::path& file) {
   return gray;
 }
 
-Radiograph read_opencv_image(const fs::path& file) {
+// Non-finite float pixels (a detector's dead-pixel marker, a failed reconstruction) carry no
+// signal: 0, which every later stage treats as such.
+void zero_non_finite(cv::Mat& pixels, const fs::path& file) {
+  std::size_t bad = 0;
+  for (int y = 0; y < pixels.rows; ++y) {
+    float* row = pixels.ptr<float>(y);
+    for (int x = 0; x < pixels.cols; ++x)
+      if (!std::isfinite(row[x])) {
+        row[x] = 0.0f;
+        ++bad;
+      }
+  }
+  if (bad)
+    spdlog::warn("{}: {} of {} pixels are NaN or infinite: ignored (taken as no signal)", file.string(), bad,
+                 pixels.total());
+}
+
+// Structure and size first (file_structure.hpp), so that OpenCV never allocates for a hostile
+// header nor decodes a cut-off stream into a half-grey image.
+cv::Mat decode_checked(const fs::path& file, const std::string& ext, const ReadLimits& limits, bool& colour) {
+  if (ext == ".jpg" || ext == ".jpeg") {
+    cv::Mat gray = read_jpeg(file, limits, colour);
+    if (colour) spdlog::warn("{}: colour image converted to gray", file.string());
+    return gray;
+  }
+  if (ext == ".png") check_png_structure(file, limits);
+  else check_tiff_structure(file, limits);
   cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   if (raw.empty()) throw file_error(file, "cannot read as an image (corrupt or unsupported file)");
+  colour = raw.channels() >= 3;
+  return to_gray(raw, file);
+}
+
+Radiograph read_opencv_image(const fs::path& file, const ReadLimits& limits) {
+  bool colour = false;
+  const cv::Mat gray = decode_checked(file, lower_extension(file), limits, colour);
   Radiograph r;
   r.source = file;
-  r.converted_from_rgb = raw.channels() >= 3;
-  r.photometric = r.converted_from_rgb ? Photometric::rgb : Photometric::unknown;
-  const cv::Mat gray = to_gray(raw, file);
+  r.converted_from_rgb = colour;
+  r.photometric = colour ? Photometric::rgb : Photometric::unknown;
   switch (gray.depth()) {
     case CV_8U: r.bit_depth = 8; r.full_scale = 255.0; break;
     case CV_16U: r.bit_depth = 16; r.full_scale = 65535.0; break;
@@ -59,6 +92,7 @@ Radiograph read_opencv_image(const fs::path& file) {
       throw file_error(file, "unsupported pixel type (expected 8/16-bit integer or 32-bit float)");
   }
   gray.convertTo(r.pixels, CV_32F);
+  if (gray.depth() == CV_32F) zero_non_finite(r.pixels, file);
   return r;
 }
 
@@ -68,11 +102,11 @@ bool is_radiograph_file(const fs::path& file) {
   return is_opencv_image(lower_extension(file)) || is_dicom_file(file);
 }
 
-Radiograph read_radiograph(const fs::path& file) {
+Radiograph read_radiograph(const fs::path& file, const ReadLimits& limits) {
   if (!fs::exists(file)) throw file_error(file, "file not found");
   if (fs::is_directory(file)) throw file_error(file, "is a folder, not an image");
-  if (is_opencv_image(lower_extension(file))) return read_opencv_image(file);
-  if (is_dicom_file(file)) return read_dicom(file);
+  if (is_opencv_image(lower_extension(file))) return read_opencv_image(file, limits);
+  if (is_dicom_file(file)) return read_dicom(file, limits);
   throw file_error(file, "unknown image format (expected PNG, JPEG, TIFF or DICOM)");
 }
 

@@ -7,9 +7,16 @@
 
 #include <opencv2/core.hpp>
 
+#include "io/file_structure.hpp"
+
 namespace xnet {
 
 enum class Photometric { unknown, monochrome1, monochrome2, rgb };
+
+// What the file's own metadata says of the image's processing: DICOM's Presentation Intent
+// Type (0008,0068) or a SOP class that names it (DX, mammography, intra-oral: "For
+// Presentation" / "For Processing"). Other formats say nothing.
+enum class PresentationIntent { unknown, for_processing, for_presentation };
 
 struct Radiograph {
   // CV_32FC1. Values as stored in the file after DICOM's Modality LUT (rescale slope and
@@ -26,14 +33,20 @@ struct Radiograph {
   // (pixels - range_min) / (full_scale - range_min) maps the representable range to 0..1.
   double range_min = 0.0;
   bool converted_from_rgb = false;  // a colour file was turned into gray (with a warning)
+  PresentationIntent presentation_intent = PresentationIntent::unknown;
+  std::string intent_evidence;  // the element that said so, for messages ("SOP class ...")
 
   int width() const { return pixels.cols; }
   int height() const { return pixels.rows; }
 };
 
 // Reads PNG, JPEG, TIFF (8/16-bit, 32-bit float) and DICOM (uncompressed and the compressed
-// transfer syntaxes DCMTK decodes). Throws xnet::Error naming the file when it cannot.
-Radiograph read_radiograph(const std::filesystem::path& file);
+// transfer syntaxes DCMTK decodes). Throws xnet::Error naming the file when it cannot, when
+// the file declares more pixels than `limits` allows (checked before decoding), and when it
+// is truncated or inconsistent (file_structure.hpp, dicom.hpp). Float pixels that are NaN or
+// infinite are reported (a warning naming the file) and set to 0, "no signal", which the
+// normalisation leaves out (preprocess/preprocessing.hpp).
+Radiograph read_radiograph(const std::filesystem::path& file, const ReadLimits& limits = {});
 
 // True for the extensions read_radiograph understands (.png .jpg .jpeg .tif .tiff .dcm, or a
 // file starting with the DICOM preamble).

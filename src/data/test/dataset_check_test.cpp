@@ -76,7 +76,7 @@ TEST(DatasetCheck, MissingImage) {
 TEST(DatasetCheck, UnreadableImage) {
   const fs::path root = manifest_dataset();
   std::ofstream(root / "images/hand_1.png", std::ios::trunc) << "truncated";
-  expect_one_problem(root, (root / "images/hand_1.png").string() + ": cannot read as an image");
+  expect_one_problem(root, (root / "images/hand_1.png").string() + ": not a PNG file");
 }
 
 TEST(DatasetCheck, MaskOfWrongSize) {
