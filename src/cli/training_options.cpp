@@ -9,9 +9,9 @@ void add_training_options(CLI::App& cmd, TrainOptions& o, std::string& augment) 
       ->check(CLI::IsMember({"xnet", "unet", "segnet", "deeplab"}))
       ->capture_default_str();
   cmd.add_option("--base-filters", o.base_filters, "Filters of the first level (reference: 64)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(1, 256))->capture_default_str();
   cmd.add_option("--input-size", o.input_size, "Network input side in pixels (reference: 200)")
-      ->check(CLI::Range(16, 4096))->capture_default_str();
+      ->check(CLI::Range(16, 1024))->capture_default_str();  // what a model file may describe
   cmd.add_option("--epochs", o.epochs, "Epochs (0: 60, or until --time-limit)")->capture_default_str();
   cmd.add_option("--batch-size", o.batch_size, "Images per step")->check(CLI::PositiveNumber)->capture_default_str();
   cmd.add_option("--epoch-size", o.epoch_size, "Balanced draws per epoch (0 = training images)")->capture_default_str();

@@ -1,8 +1,10 @@
 #include "engine/model_archive.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <functional>
 
+#include <libdeflate.h>
 #include <zip.h>
 
 namespace xnet::engine {
@@ -262,21 +264,27 @@ struct ModelArchive::Zip {
   ~Zip() {
     if (handle) zip_discard(handle);  // opened read-only: nothing to write back
   }
-  zip_uint64_t size(const std::string& name, const std::filesystem::path& file) const {
-    zip_stat_t stat;
-    zip_stat_init(&stat);
-    if (zip_stat(handle, name.c_str(), 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE))
+  zip_stat_t stat(const std::string& name, const std::filesystem::path& file) const {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat(handle, name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
       throw ArchiveError(file_error(file, "archive has no record " + name).what());
-    return stat.size;
+    return st;
   }
-  // Reads `bytes` bytes of the record from its start into `to`.
+  zip_uint64_t size(const std::string& name, const std::filesystem::path& file) const { return stat(name, file).size; }
+  // Reads the whole record into `to` (its size bytes) and checks it against the CRC-32 the zip
+  // stores: LibTorch's own reader does not, and one flipped bit in a weight changes every mask.
   void read(const std::string& name, void* to, zip_uint64_t bytes, const std::filesystem::path& file) const {
+    const auto st = stat(name, file);
+    if (st.size != bytes) throw Error(file_error(file, "record " + name + " is not the size its tensor needs").what());
     zip_file_t* f = zip_fopen(handle, name.c_str(), 0);
     if (!f) throw ArchiveError(file_error(file, "cannot open record " + name).what());
     const auto got = zip_fread(f, to, bytes);
     zip_fclose(f);
     if (got < 0 || static_cast<zip_uint64_t>(got) != bytes)
-      throw Error(file_error(file, "record " + name + " is truncated").what());
+      throw Error(file_error(file, "record " + name + " is truncated or corrupt").what());
+    if ((st.valid & ZIP_STAT_CRC) && libdeflate_crc32(0, to, bytes) != st.crc)
+      throw Error(file_error(file, "record " + name + " is corrupt (its CRC-32 does not match: the file was damaged)").what());
   }
   std::string read(const std::string& name, const std::filesystem::path& file) const {
     std::string bytes(size(name, file), '\0');
@@ -300,6 +308,12 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
     if (slash != std::string::npos && name.substr(slash + 1) == "data.pkl") prefix_ = name.substr(0, slash + 1);
   }
   if (prefix_.empty()) throw file_error(path, "not an xnet model file (a zip without LibTorch's data.pkl)");
+  // Every record but the tensor storages (checked as they are read) is small: checked here.
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const char* entry = zip_get_name(zip_->handle, static_cast<zip_uint64_t>(i), 0);
+    if (entry && std::string(entry).rfind(prefix_ + "data/", 0) != 0 && std::string(entry).back() != '/')
+      zip_->read(entry, path);
+  }
 
   const auto pickle = zip_->read(prefix_ + "data.pkl", path);
   const auto root = Unpickler(pickle, path).run();
@@ -353,6 +367,17 @@ std::vector<std::string> ModelArchive::tensor_names() const {
   return names;
 }
 
+void ModelArchive::verify_storages() const {
+  const auto entries = zip_get_num_entries(zip_->handle, 0);
+  std::vector<char> buffer;
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const char* entry = zip_get_name(zip_->handle, static_cast<zip_uint64_t>(i), 0);
+    if (!entry || std::string(entry).rfind(prefix_ + "data/", 0) != 0) continue;
+    buffer.resize(zip_->size(entry, path_));
+    zip_->read(entry, buffer.data(), buffer.size(), path_);
+  }
+}
+
 FloatTensor ModelArchive::read_float(const std::string& name) const {
   const auto found = tensors_.find(name);
   if (found == tensors_.end()) throw ArchiveError(file_error(path_, "no tensor " + name).what());
@@ -373,12 +398,21 @@ FloatTensor ModelArchive::read_float(const std::string& name) const {
   if (record.offset < 0 || static_cast<zip_uint64_t>((record.offset + count) * 4) > stored)
     throw Error(file_error(path_, name + " reaches past its storage record").what());
   tensor.values.resize(static_cast<std::size_t>(count));
-  if (record.offset == 0) {  // every parameter LibTorch saves: straight into place, one copy
-    zip_->read(record_name, tensor.values.data(), static_cast<zip_uint64_t>(count) * 4, path_);
-  } else {
-    const auto bytes = zip_->read(record_name, path_);
-    std::memcpy(tensor.values.data(), bytes.data() + record.offset * 4, static_cast<std::size_t>(count) * 4);
+  try {
+    if (record.offset == 0 && static_cast<zip_uint64_t>(count) * 4 == stored) {
+      // every parameter LibTorch saves: straight into place, one copy
+      zip_->read(record_name, tensor.values.data(), stored, path_);
+    } else {
+      const auto bytes = zip_->read(record_name, path_);
+      std::memcpy(tensor.values.data(), bytes.data() + record.offset * 4, static_cast<std::size_t>(count) * 4);
+    }
+  } catch (const ArchiveError&) {
+    throw;
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " (the storage of " + name + ")");
   }
+  for (const float v : tensor.values)
+    if (!std::isfinite(v)) throw Error(file_error(path_, name + " holds NaN or infinite weights").what());
   return tensor;
 }
 

@@ -40,6 +40,31 @@ void from_json(const nlohmann::json& j, ModelFile& m) {
   m.format_version = j.at("format_version").get<int>();
 }
 
+namespace {
+
+void check_range(const std::filesystem::path& file, const char* what, int value, int lo, int hi) {
+  if (value < lo || value > hi)
+    throw file_error(file, std::string("model describes ") + what + " " + std::to_string(value) + ", outside " +
+                               std::to_string(lo) + ".." + std::to_string(hi));
+}
+
+// Sizes a model may describe before anything is allocated from them. The bounds are wide
+// around what is trained (XNet: 200 px, 64 base filters, reference.md), narrow enough that a
+// hostile file cannot ask for gigabytes: XNet-256 at 1024^2 is the largest network they allow.
+void check_sizes(const ModelFile& m, const std::filesystem::path& file) {
+  check_range(file, "an input size of", m.input_size, 8, 1024);
+  check_range(file, "base filters of", m.network.base_filters, 1, 256);
+  check_range(file, "input channels of", m.network.input_channels, 1, 4);
+  check_range(file, "a class count of", m.network.classes, 2, 4);  // labels 0-3 (contract.md)
+  check_range(file, "a kernel size of", m.network.kernel_size, 1, 7);
+  check_range(file, "a depth of", m.network.depth, 1, 8);
+  if (static_cast<int>(m.classes.size()) != m.network.classes)
+    throw file_error(file, "model names " + std::to_string(m.classes.size()) + " classes but its network has " +
+                               std::to_string(m.network.classes));
+}
+
+}  // namespace
+
 ModelFile description_from_records(const std::filesystem::path& file, const std::string* magic,
                                    const int64_t* version, const std::string* description) {
   if (!magic || *magic != kMagic) throw file_error(file, "a LibTorch archive but not an xnet model (no xnet metadata)");
@@ -48,11 +73,14 @@ ModelFile description_from_records(const std::filesystem::path& file, const std:
     throw file_error(file, "model format version " + std::to_string(*version) + " is newer than this xnet reads (" +
                                std::to_string(kModelFormatVersion) + ")");
   if (!description) throw file_error(file, "xnet model without its description");
+  ModelFile model;
   try {
-    return nlohmann::json::parse(*description).get<ModelFile>();
+    model = nlohmann::json::parse(*description).get<ModelFile>();
   } catch (const nlohmann::json::exception& e) {
     throw file_error(file, std::string("model description is not valid: ") + e.what());
   }
+  check_sizes(model, file);
+  return model;
 }
 
 }  // namespace xnet::model

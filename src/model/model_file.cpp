@@ -1,12 +1,46 @@
 #include "model/model_file.hpp"
 
+#include <map>
+
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "engine/model_archive.hpp"
 
 namespace xnet::model {
 namespace {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// Every parameter and buffer with its shape, as the described network has them.
+std::map<std::string, std::vector<int64_t>> tensor_shapes(const torch::nn::Module& net) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& p : net.named_parameters()) shapes[p.key()] = p.value().sizes().vec();
+  for (const auto& b : net.named_buffers()) shapes[b.key()] = b.value().sizes().vec();
+  return shapes;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s;
+  for (auto d : shape) s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s.empty() ? "scalar" : s;
+}
+
+// LibTorch's Module::load replaces each tensor with the stored one whatever its shape, and
+// checks no value: the weights must match the description and be finite.
+void check_loaded_weights(const torch::nn::Module& net, const std::map<std::string, std::vector<int64_t>>& described,
+                          const std::filesystem::path& path) {
+  for (const auto& [name, shape] : tensor_shapes(net)) {
+    const auto& expected = described.at(name);
+    if (shape != expected)
+      throw file_error(path, "weights do not match the described network: " + name + " is " + shape_text(shape) +
+                                 ", the description needs " + shape_text(expected));
+  }
+  for (const auto& p : net.named_parameters())
+    if (!torch::isfinite(p.value()).all().item<bool>()) throw file_error(path, p.key() + " holds NaN or infinite weights");
+  for (const auto& b : net.named_buffers())
+    if (b.value().is_floating_point() && !torch::isfinite(b.value()).all().item<bool>())
+      throw file_error(path, b.key() + " holds NaN or infinite values");
+}
 
 }  // namespace
 
@@ -26,6 +60,12 @@ void save_model(const std::filesystem::path& path, const ModelFile& meta, Segmen
 
 LoadedModel load_model(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path)) throw file_error(path, "no such model file");
+  // LibTorch's reader checks no CRC: every record is checked first (engine/model_archive).
+  try {
+    engine::ModelArchive(path).verify_storages();
+  } catch (const engine::ArchiveError&) {
+    // A pickle this torch-free reader does not follow: LibTorch may still; its CRCs unchecked.
+  }
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path.string());
@@ -44,7 +84,9 @@ LoadedModel load_model(const std::filesystem::path& path) {
                                          has_description ? &description.toStringRef() : nullptr);
   try {
     loaded.net = make_network(loaded.meta.network);
+    const auto described = tensor_shapes(*loaded.net);
     loaded.net->load(archive);
+    check_loaded_weights(*loaded.net, described, path);
   } catch (const c10::Error& e) {
     throw file_error(path, "weights do not match the described network: " + first_line(e.what_without_backtrace()));
   } catch (const UsageError& e) {

@@ -43,8 +43,8 @@ void from_json(const nlohmann::json& j, Preprocessing& p) {
   read.high_percentile = j.value("high_percentile", read.high_percentile);
   read.attenuation_floor = j.value("attenuation_floor", read.attenuation_floor);
   read.within_field = j.value("within_field", false);  // absent: a model from before the option
-  if (read.input_size < 8 || read.input_size > 8192)
-    throw Error("preprocessing: input_size must be 8..8192 (found " +
+  if (read.input_size < 8 || read.input_size > 1024)  // the model description's bounds
+    throw Error("preprocessing: input_size must be 8..1024 (found " +
                 std::to_string(read.input_size) + ")");
   if (!(read.low_percentile >= 0.0 && read.low_percentile < read.high_percentile &&
         read.high_percentile <= 100.0))

@@ -2,6 +2,8 @@
 // logits of LibTorch's eval() network; what this engine cannot run is refused, not guessed.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <unistd.h>
 
 #include <fstream>
@@ -153,6 +155,43 @@ TEST_F(XNetOneDnnTest, RefusesWhatItDoesNotRun) {
   }
   const auto path = save(xnet(base), net);
   EXPECT_THROW(xnet_onednn_engine(path, {"cuda", 1, 1}), ArchiveError);
+}
+
+// A damaged or non-finite weight is the user's problem to hear of, not a case for handing the
+// file to LibTorch (an ArchiveError): the error names the file and the tensor.
+TEST_F(XNetOneDnnTest, CorruptOrNonFiniteWeightsAreErrorsNotHandOffs) {
+  model::SegmentationNet net;
+  const auto path = save(xnet(onednn_channel_block()), net);
+  const auto expect_error = [](const fs::path& file, const std::string& what) {
+    try {
+      xnet_onednn_engine(file, {});
+      FAIL() << file;
+    } catch (const ArchiveError& e) {
+      FAIL() << "handed on: " << e.what();
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto weight = net->named_parameters()["c1.conv.weight"].contiguous();
+  const auto at = bytes.find(std::string(static_cast<const char*>(weight.data_ptr()), 16));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 3] ^= 0x01;
+  std::ofstream(dir_ / "flipped.pt", std::ios::binary) << bytes;
+  expect_error(dir_ / "flipped.pt", "c1.conv.weight");
+  expect_error(dir_ / "flipped.pt", "CRC-32");
+  {
+    torch::NoGradGuard no_grad;
+    net->named_parameters()["c1.conv.bias"][0] = INFINITY;
+  }
+  model::ModelFile meta = ModelArchive(path).description();
+  model::save_model(dir_ / "infinite.pt", meta, *net);
+  expect_error(dir_ / "infinite.pt", "c1.conv.bias holds NaN or infinite weights");
 }
 
 TEST_F(XNetOneDnnTest, NamesTheFileOfWhatIsNoModel) {

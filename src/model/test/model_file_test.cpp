@@ -1,8 +1,10 @@
 // model.pt: round trip, and a clear error naming the file for anything that is not one.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "model/model_file.hpp"
@@ -25,6 +27,7 @@ class ModelFileTest : public ::testing::Test {
   fs::path save_small(SegmentationNet& net, ModelFile& meta) {
     NetworkSpec spec;
     spec.base_filters = 4;
+    spec.classes = 4;
     net = make_network(spec);
     test::settle_batch_norm(*net, 1);
     meta.network = spec;
@@ -97,6 +100,83 @@ TEST_F(ModelFileTest, ArchiveOfAnotherToolIsRefused) {
   archive.write("weight", torch::randn({3, 3}));
   archive.save_to((dir_ / "foreign.pt").string());
   expect_clear_error(dir_ / "foreign.pt", "not an xnet model (no xnet metadata)");
+}
+
+// Byte offset of `tensor`'s first 16 stored bytes in the file (its storage record).
+std::size_t offset_of(const std::string& bytes, const torch::Tensor& tensor) {
+  const auto t = tensor.contiguous();
+  const std::string pattern(static_cast<const char*>(t.data_ptr()), 16);
+  const auto at = bytes.find(pattern);
+  EXPECT_NE(at, std::string::npos);
+  return at;
+}
+
+// A model file whose description says what the test wants, over the net's own weights.
+void save_with_description(const fs::path& path, const nlohmann::json& description, SegmentationNetImpl& net) {
+  torch::serialize::OutputArchive archive;
+  archive.write(kMagicRecord, c10::IValue(std::string(kMagic)));
+  archive.write(kVersionRecord, c10::IValue(static_cast<int64_t>(kModelFormatVersion)));
+  archive.write(kDescriptionRecord, c10::IValue(description.dump()));
+  net.save(archive);
+  archive.save_to(path.string());
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST_F(ModelFileTest, OneFlippedByteInAWeightIsRefused) {
+  SegmentationNet net;
+  ModelFile meta;
+  const auto path = save_small(net, meta);
+  auto bytes = file_bytes(path);
+  const auto weight = net->named_parameters()[net->named_parameters().keys()[0]];
+  bytes[offset_of(bytes, weight) + 5] ^= 0x10;  // the zip's CRC-32 no longer matches
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  expect_clear_error(path, "corrupt (its CRC-32 does not match");
+}
+
+TEST_F(ModelFileTest, NonFiniteWeightsAreRefused) {
+  SegmentationNet net;
+  ModelFile meta;
+  const auto path = save_small(net, meta);
+  {
+    torch::NoGradGuard no_grad;
+    net->named_parameters()[net->named_parameters().keys()[2]].view({-1})[1] = NAN;
+  }
+  save_model(path, meta, *net);
+  expect_clear_error(path, "holds NaN or infinite weights");
+}
+
+// LibTorch's Module::load takes a stored tensor of any shape: a description that says 5x5
+// kernels over weights of 3x3 ones must be refused, not run.
+TEST_F(ModelFileTest, WeightsOfAnotherShapeThanDescribedAreRefused) {
+  SegmentationNet net;
+  ModelFile meta;
+  save_small(net, meta);
+  ModelFile described = meta;
+  described.network = net->spec();
+  described.network.kernel_size = 5;
+  save_with_description(dir_ / "mismatch.pt", described, *net);
+  expect_clear_error(dir_ / "mismatch.pt", "weights do not match the described network");
+}
+
+TEST_F(ModelFileTest, ImpossibleSizesInTheDescriptionAreRefused) {
+  SegmentationNet net;
+  ModelFile meta;
+  save_small(net, meta);
+  for (const auto& [field, value, message] :
+       {std::tuple{"input_size", 8192, "an input size of 8192, outside 8..1024"},
+        std::tuple{"base_filters", 100000, "base filters of 100000"}, std::tuple{"classes", 40, "a class count of 40"}}) {
+    nlohmann::json described = meta;
+    described["network"] = net->spec();
+    if (std::string(field) == "input_size") described["input_size"] = value;
+    else described["network"][field] = value;
+    const auto path = dir_ / (std::string(field) + ".pt");
+    save_with_description(path, described, *net);
+    expect_clear_error(path, message);
+  }
 }
 
 }  // namespace
