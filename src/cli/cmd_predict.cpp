@@ -46,10 +46,15 @@ void add_predict_command(CLI::App& app) {
                   "Images segmented side by side, sharing the threads (0 = one per thread for several files, "
                   "else one)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-pixels", opt->batch.limits.max_pixels,
+                  "Refuse an image that declares more pixels than this, before decoding it")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   add_segmenter_options(*cmd, opt->segmenter);
   cmd->callback([opt] {
     std::vector<std::filesystem::path> inputs(opt->inputs.begin(), opt->inputs.end());
     const auto files = collect_radiographs(inputs);
+    check_outputs_spare_inputs(files, opt->batch.out);
     opt->segmenter.expected_images = files.size();
     const auto summary = predict_files(opt->model, opt->segmenter, files, opt->batch);
     print_breakdown(summary);

@@ -66,7 +66,7 @@ class BatchRun {
       job.file = file;
       const auto start = Clock::now();
       try {
-        job.radiograph = read_radiograph(file);
+        job.radiograph = read_radiograph(file, options_.limits);
         job.segmentation.timings.read = seconds_since(start);
       } catch (const std::exception& e) {
         job.error = error_about(file, e.what());

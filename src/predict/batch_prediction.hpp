@@ -22,6 +22,7 @@ struct BatchOptions {
   // thread when there are several files (throughput), else one with every thread (latency).
   int workers = 0;
   bool show_progress = true;
+  ReadLimits limits;  // what one input may declare (io/file_structure.hpp)
 };
 
 struct BatchSummary {

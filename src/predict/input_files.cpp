@@ -1,10 +1,13 @@
 #include "predict/input_files.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "core/error.hpp"
 #include "io/radiograph.hpp"
+#include "predict/prediction_outputs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -12,11 +15,24 @@ namespace xnet {
 
 namespace {
 
+// The names an earlier predict recorded as its outputs in `folder` (none when it wrote nothing there).
+const std::set<std::string>& outputs_in(const fs::path& folder, std::map<fs::path, std::set<std::string>>& known) {
+  const auto [it, inserted] = known.try_emplace(folder);
+  if (inserted) {
+    std::ifstream list(folder / kOutputsList);
+    for (std::string name; std::getline(list, name);)
+      if (!name.empty()) it->second.insert(name);
+  }
+  return it->second;
+}
+
 std::vector<fs::path> radiographs_in(const fs::path& folder) {
   std::vector<fs::path> found;
+  std::map<fs::path, std::set<std::string>> outputs;
   for (const auto& entry : fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied)) {
     const auto name = entry.path().filename().string();
-    if (entry.is_regular_file() && !name.empty() && name[0] != '.' && is_radiograph_file(entry.path()))
+    if (entry.is_regular_file() && !name.empty() && name[0] != '.' && is_radiograph_file(entry.path()) &&
+        !outputs_in(entry.path().parent_path(), outputs).count(name))
       found.push_back(entry.path());
   }
   std::sort(found.begin(), found.end());
@@ -47,6 +63,21 @@ std::vector<fs::path> collect_radiographs(const std::vector<fs::path>& inputs) {
                                  " (outputs are named by stem; predict them into separate --out folders)");
   }
   return files;
+}
+
+void check_outputs_spare_inputs(const std::vector<fs::path>& inputs, const fs::path& out) {
+  std::map<fs::path, fs::path> by_location;  // absolute, normalised path -> as given
+  const auto location = [](const fs::path& p) { return fs::weakly_canonical(fs::absolute(p)); };
+  for (const auto& input : inputs) by_location.emplace(location(input), input);
+  for (const auto& input : inputs) {
+    const auto paths = prediction_paths(out, input);
+    for (const auto& output : {paths.mask, paths.overlay, paths.summary, paths.probabilities}) {
+      const auto found = by_location.find(location(output));
+      if (found != by_location.end())
+        throw file_error(found->second, "is an input, and predicting " + input.string() +
+                                            " would overwrite it with its output: choose another --out folder");
+    }
+  }
 }
 
 }  // namespace xnet

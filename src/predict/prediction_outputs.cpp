@@ -1,7 +1,11 @@
 #include "predict/prediction_outputs.hpp"
 
 #include <chrono>
+#include <fstream>
 #include <future>
+#include <map>
+#include <mutex>
+#include <set>
 #include <system_error>
 
 #include <opencv2/imgcodecs.hpp>
@@ -19,7 +23,7 @@ namespace xnet {
 
 namespace {
 
-void write_probabilities(const fs::path& file, const std::vector<cv::Mat>& probabilities) {
+void write_probabilities(const fs::path& tmp, const std::vector<cv::Mat>& probabilities, const fs::path& file) {
   // OpenCV's TIFF writer swaps channels 0 and 2 (BGR -> RGB) for 3 and 4 channels; swapping
   // them here stores class k as sample k in the file.
   std::vector<cv::Mat> channels(probabilities.size());
@@ -28,9 +32,29 @@ void write_probabilities(const fs::path& file, const std::vector<cv::Mat>& proba
   if (channels.size() == 3 || channels.size() == 4) std::swap(channels[0], channels[2]);
   cv::Mat merged;
   cv::merge(channels, merged);
-  write_atomically(file, [&](const fs::path& tmp) {
-    if (!cv::imwrite(tmp.string(), merged)) throw file_error(file, "cannot write probabilities");
-  });
+  if (!cv::imwrite(tmp.string(), merged)) throw file_error(file, "cannot write probabilities");
+}
+
+// Appends the set's names to the folder's outputs list, once per name: a folder predicted into
+// again and again keeps one line per output.
+void record_outputs(const fs::path& dir, const PredictionPaths& paths, bool save_probabilities) {
+  static std::mutex mutex;
+  static std::map<fs::path, std::set<std::string>> recorded;
+  std::lock_guard lock(mutex);
+  auto& names = recorded[dir];
+  if (names.empty()) {
+    std::ifstream list(dir / kOutputsList);
+    for (std::string name; std::getline(list, name);) names.insert(name);
+  }
+  std::string lines;
+  for (const auto& file : {paths.mask, paths.overlay, paths.summary, paths.probabilities}) {
+    if (file == paths.probabilities && !save_probabilities) continue;
+    if (names.insert(file.filename().string()).second) lines += file.filename().string() + "\n";
+  }
+  if (lines.empty()) return;
+  std::ofstream list(dir / kOutputsList, std::ios::app | std::ios::binary);
+  list << lines;
+  if (!list.flush()) throw file_error(dir / kOutputsList, "cannot write");
 }
 
 }  // namespace
@@ -67,6 +91,7 @@ nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentati
           {"fractions", label_fractions(s.labels)},
           {"collimator", to_json(s.field)},
           {"polarity", to_string(s.polarity)},
+          {"polarity_source", to_string(s.polarity_source)},
           {"soft_tissue_threshold", s.soft_tissue_threshold},
           {"seconds", seconds}};
 }
@@ -75,23 +100,33 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
                       bool save_probabilities) {
   const auto start = std::chrono::steady_clock::now();
   const auto paths = prediction_paths(dir, radiograph.source);
-  // The overlay's deflate (~80 ms for 1500^2, zlib-bound) on a thread of its own, beside the
-  // mask and the probabilities.
-  auto overlay = std::async(std::launch::async, [&] {
-    write_png(paths.overlay, colour_overlay(display_gray8(radiograph, s.polarity), s.labels));
+  // One set, all or nothing (core/atomic_file.hpp); the JSON staged last, renamed last.
+  FileSet outputs;
+  const auto mask = outputs.stage(paths.mask), overlay = outputs.stage(paths.overlay);
+  const auto probabilities = save_probabilities ? outputs.stage(paths.probabilities) : fs::path();
+  const auto summary = outputs.stage(paths.summary);
+  // The overlay's deflate (~25 ms for 1500^2) on a thread of its own, beside the mask and the
+  // probabilities.
+  auto overlay_written = std::async(std::launch::async, [&] {
+    write_png_file(overlay, colour_overlay(display_gray8(radiograph, s.polarity), s.labels), paths.overlay);
   });
   try {
-    write_png(paths.mask, s.labels);
-    if (save_probabilities) write_probabilities(paths.probabilities, s.probabilities);
+    write_png_file(mask, s.labels, paths.mask);
+    if (save_probabilities) write_probabilities(probabilities, s.probabilities, paths.probabilities);
   } catch (...) {
-    overlay.wait();
-    std::error_code ignored;
-    fs::remove(paths.overlay, ignored);  // a failed image leaves no outputs behind
+    overlay_written.wait();
     throw;
   }
-  overlay.get();
+  overlay_written.get();
   s.timings.write = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_text_atomically(paths.summary, prediction_summary(radiograph, s, s.timings.total()).dump(2) + "\n");
+  std::ofstream json(summary, std::ios::binary);
+  json << prediction_summary(radiograph, s, s.timings.total()).dump(2) << "\n";
+  json.close();
+  if (!json) throw file_error(paths.summary, "cannot write");
+  record_outputs(dir, paths, save_probabilities);
+  outputs.commit();
+  std::error_code ignored;
+  if (!save_probabilities) fs::remove(paths.probabilities, ignored);  // an older set's
 }
 
 }  // namespace xnet

@@ -1,12 +1,14 @@
 #pragma once
-// What `xnet predict` writes for one radiograph STEM (contract.md), each file atomically:
+// What `xnet predict` writes for one radiograph STEM (contract.md), as one set:
 //   DIR/STEM_mask.png     labels 0-3, 8-bit, full resolution
 //   DIR/STEM_overlay.png  the labels in colour over the image
 //   DIR/STEM.json         {"image","width","height","fractions","collimator","seconds"}
 //   DIR/STEM_probabilities.tif (optional) one 16-bit sample per class, p * 65535, samples in
 //                         class order as TIFF readers see them (OpenCV's imread reorders the
 //                         first three to BGR, like any colour TIFF)
-// The JSON is written last, so a STEM.json means the image's outputs are complete.
+// The set appears together or not at all (core/atomic_file.hpp FileSet), replacing an older
+// set whole: the JSON is renamed into place last, so a STEM.json means the image's outputs
+// are complete, and a failed image leaves none of its outputs.
 #include <filesystem>
 #include <string>
 
@@ -16,6 +18,10 @@
 #include "predict/segmenter.hpp"
 
 namespace xnet {
+
+// The file in each output folder that lists, a name a line, every file predict wrote there
+// (before renaming it into place): input_files.hpp leaves them out of a later run's inputs.
+constexpr const char* kOutputsList = ".xnet-outputs";
 
 struct PredictionPaths {
   std::filesystem::path mask, overlay, summary, probabilities;
@@ -32,7 +38,8 @@ nlohmann::json label_fractions(const cv::Mat& labels);
 nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentation& segmentation,
                                   double seconds);
 
-// Writes every file above; the write time is added to segmentation.timings.write.
+// Writes every file above; the write time is added to segmentation.timings.write. Throws
+// (an Error naming the file) with none of the image's outputs left.
 void write_prediction(const std::filesystem::path& dir, const Radiograph& radiograph,
                       Segmentation& segmentation, bool save_probabilities);
 
