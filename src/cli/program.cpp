@@ -7,6 +7,10 @@
 #include <iostream>
 #include <string>
 
+#include <opencv2/core/utils/logger.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "core/error.hpp"
 
 namespace xnet::cli {
@@ -34,8 +38,19 @@ void keep_freed_memory() {
   mallopt(M_TOP_PAD, 64 << 20);
 }
 
+void send_messages_to_stderr() {
+  // Warnings are diagnostics, never a command's output (stdout can be a pipe to jq): one line
+  // each on stderr, "xnet: warning: FILE: what". OpenCV's own messages are silenced: the
+  // readers' errors name the file, OpenCV's do not.
+  auto logger = spdlog::stderr_logger_mt("xnet");
+  logger->set_pattern("xnet: %l: %v");
+  spdlog::set_default_logger(logger);
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+}
+
 int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add_commands,
                 const std::function<bool(const std::exception&)>& rethrow) {
+  send_messages_to_stderr();
   CLI::App app{
       "xnet: segments X-ray radiographs into open beam, soft tissue and bone, and finds the "
       "collimator (XNet, arXiv:1812.00548)."};

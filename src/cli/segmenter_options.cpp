@@ -17,7 +17,8 @@ void add_threshold_option(CLI::App& cmd, SegmenterOptions& options) {
 void add_segmenter_options(CLI::App& cmd, SegmenterOptions& options) {
   add_threshold_option(cmd, options);
   cmd.add_option("--polarity", options.polarity,
-                 "auto (DICOM photometric, else from the image) | raw (open beam bright) | display (bone bright)")
+                 "auto (a DICOM's presentation intent, else from the pixels) | raw (open beam bright) | "
+                 "display (bone bright)")
       ->check(CLI::IsMember({"auto", "raw", "display"}))
       ->capture_default_str();
   auto& post = options.postprocess;

@@ -52,10 +52,11 @@ struct Segmenter::Impl {
 
   // field: set to the exposed field found from the pixels alone when the model normalises
   // within it (preprocessing.hpp), else left as it is.
-  std::vector<cv::Mat> logits(const Radiograph& r, Polarity& polarity, std::optional<CollimatorField>& field,
-                              StageTimings& timings) const {
+  std::vector<cv::Mat> logits(const Radiograph& r, PolarityDecision& decision,
+                              std::optional<CollimatorField>& field, StageTimings& timings) const {
     auto start = Clock::now();
-    polarity = resolve_polarity(requested_polarity, r);
+    decision = decide_polarity(requested_polarity, r);
+    const Polarity polarity = decision.polarity;
     cv::Mat field_pixels;
     if (preprocessing.within_field) {
       field = CollimatorDetector().detect(r.pixels, polarity == Polarity::raw);
@@ -117,7 +118,9 @@ NetworkOutput Segmenter::network_logits(const Radiograph& radiograph) const {
   NetworkOutput out;
   StageTimings ignored;
   std::optional<CollimatorField> field;
-  out.logits = impl_->logits(radiograph, out.polarity, field, ignored);
+  PolarityDecision decision;
+  out.logits = impl_->logits(radiograph, decision, field, ignored);
+  out.polarity = decision.polarity;
   return out;
 }
 
@@ -125,7 +128,10 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
   const auto& m = *impl_;
   Segmentation s;
   std::optional<CollimatorField> pixel_field;
-  const auto logits = m.logits(radiograph, s.polarity, pixel_field, s.timings);
+  PolarityDecision decision;
+  const auto logits = m.logits(radiograph, decision, pixel_field, s.timings);
+  s.polarity = decision.polarity;
+  s.polarity_source = decision.source;
 
   auto start = Clock::now();
   // Calibrated at the network's resolution (Guo et al. 2017), then upsampled: bilinear

@@ -52,6 +52,7 @@ struct Segmentation {
   cv::Mat labels;                      // CV_8U full resolution, 0-3 (3 outside the field)
   CollimatorField field;               // input pixel coordinates
   Polarity polarity = Polarity::raw;
+  PolaritySource polarity_source = PolaritySource::pixels;
   double soft_tissue_threshold = 0;    // the threshold applied (0 with network_only)
   StageTimings timings;
 };

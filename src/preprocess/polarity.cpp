@@ -50,15 +50,20 @@ Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
   return curvature > 0.0 ? Polarity::raw : Polarity::display;
 }
 
-Polarity detect_polarity(const Radiograph& radiograph) {
-  // The file's depth decides first. Detectors deliver 12-16 bit raw data, and a radiograph
-  // processed for viewing is stored in 8 bits. The image cue below misjudged 11 of 15 raw
-  // synthetic images whose collimated corners outvote the anatomy; the depth never does.
-  // A DICOM MONOCHROME1 copy keeps its original's depth, so it gets the same verdict.
-  if (radiograph.bit_depth == 8) return Polarity::display;
-  if (radiograph.bit_depth >= 12 && radiograph.bit_depth <= 16) return Polarity::raw;
+std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph) {
+  switch (radiograph.presentation_intent) {
+    case PresentationIntent::for_processing: return Polarity::raw;
+    case PresentationIntent::for_presentation: return Polarity::display;
+    case PresentationIntent::unknown: break;
+  }
+  return std::nullopt;
+}
+
+PolarityDecision decide_polarity(const std::optional<Polarity>& requested, const Radiograph& radiograph) {
+  if (requested) return {*requested, PolaritySource::option};
+  if (const auto stated = polarity_from_metadata(radiograph)) return {*stated, PolaritySource::dicom};
   try {
-    return detect_polarity_of_pixels(radiograph.pixels);
+    return {detect_polarity_of_pixels(radiograph.pixels), PolaritySource::pixels};
   } catch (const Error& e) {
     throw file_error(radiograph.source, e.what());
   }
@@ -66,6 +71,15 @@ Polarity detect_polarity(const Radiograph& radiograph) {
 
 std::string to_string(Polarity polarity) {
   return polarity == Polarity::raw ? "raw" : "display";
+}
+
+std::string to_string(PolaritySource source) {
+  switch (source) {
+    case PolaritySource::option: return "option";
+    case PolaritySource::dicom: return "dicom";
+    case PolaritySource::pixels: break;
+  }
+  return "pixels";
 }
 
 std::optional<Polarity> parse_polarity(const std::string& text) {

@@ -13,16 +13,29 @@ namespace xnet {
 
 enum class Polarity { raw, display };
 
-// Decides the polarity of a radiograph: 8-bit files are display, 12-16 bit integer files raw
-// (detector data); other depths (float, unknown) from the pixels (detect_polarity_of_pixels).
-//
-// DICOM hints: the reader has already applied the photometric interpretation (MONOCHROME1 is
-// turned to MONOCHROME2 orientation), so the pixels are in display orientation whatever the
-// file said. MONOCHROME1 versus MONOCHROME2 says how to show the stored values, not whether
-// they were processed, and a MONOCHROME1 copy of an image must give the same answer as the
-// original; so it is not used as a verdict. (DICOM's Presentation Intent "FOR PROCESSING"
-// would be a true hint; Radiograph does not carry it yet.)
-Polarity detect_polarity(const Radiograph& radiograph);
+// Who decided a radiograph's polarity (predict's JSON "polarity_source").
+enum class PolaritySource { option, dicom, pixels };
+
+struct PolarityDecision {
+  Polarity polarity = Polarity::raw;
+  PolaritySource source = PolaritySource::pixels;
+};
+
+// The polarity of one radiograph, in this order (input-safety issue):
+//  1. `requested` (--polarity raw|display);
+//  2. the file's metadata (polarity_from_metadata);
+//  3. the pixels (detect_polarity_of_pixels). Never the bit depth: a 16-bit PNG of a display
+//     image and an 8-bit export of detector data are both common.
+PolarityDecision decide_polarity(const std::optional<Polarity>& requested, const Radiograph& radiograph);
+
+// What a DICOM file states: For Processing (Presentation Intent Type or the SOP class) is
+// raw detector data, For Presentation (a DX, mammography or intra-oral image processed for
+// viewing, the usual clinical radiograph) is display. The photometric interpretation and the
+// sign of the rescale slope say how the stored values are shown, not whether they were
+// processed; the reader has applied both (io/dicom.hpp), so the pixels are in on-screen
+// orientation and a MONOCHROME1 copy of an image decides like its original. Files that state
+// no intent (CR, secondary capture, other formats): nullopt.
+std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 
 // The image-based method. Anatomy in a radiograph is made of closed blobs (limbs, fingers,
 // every bone inside them) that attenuate more than what surrounds them: dark blobs in a raw
@@ -40,17 +53,12 @@ Polarity detect_polarity(const Radiograph& radiograph);
 // anatomy outvote them unless the anatomy is nearly featureless. A flat image is display.
 Polarity detect_polarity_of_pixels(const cv::Mat& pixels);
 
-// "raw" / "display".
+// "raw" / "display"; "option" / "dicom" / "pixels".
 std::string to_string(Polarity polarity);
+std::string to_string(PolaritySource source);
 
 // What --polarity accepts: "auto" (nullopt: detect), "raw" or "display"; a UsageError
 // naming the accepted words otherwise.
 std::optional<Polarity> parse_polarity(const std::string& text);
-
-// Turns "auto|raw|display" into a polarity for one image, detecting it when "auto".
-inline Polarity resolve_polarity(const std::optional<Polarity>& requested,
-                                 const Radiograph& radiograph) {
-  return requested ? *requested : detect_polarity(radiograph);
-}
 
 }  // namespace xnet

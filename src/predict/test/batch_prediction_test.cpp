@@ -142,6 +142,94 @@ TEST_F(PredictCommandTest, DicomMonochrome1And2CopiesGiveTheOriginalsMasks) {
   }
 }
 
+// DICOM copies as modalities write them (input-safety issue): the presentation intent decides
+// the polarity ("polarity_source": "dicom"), and each copy is segmented like its original.
+TEST_F(PredictCommandTest, DigitalXRayCopiesDecideByTheirIntentAndMatchTheirOriginals) {
+  const cv::Mat raw = test::raw_phantom({97, 83});
+  const cv::Mat display = 65535 - raw;  // bone bright, open beam dark
+  cv::Mat display12;
+  display.convertTo(display12, CV_16U, 4095.0 / 65535.0);
+  cv::imwrite((dir_ / "in" / "raw.png").string(), raw);
+  cv::imwrite((dir_ / "in" / "display.tif").string(), display);
+  write_dicom(dir_ / "in" / "processing_m1.dcm", 65535 - raw, Photometric::monochrome1, 1, 0, std::nullopt, 16,
+              PresentationIntent::for_processing);
+  write_dicom(dir_ / "in" / "presentation_m2.dcm", display12, Photometric::monochrome2, 1, 0, std::nullopt, 12,
+              PresentationIntent::for_presentation);
+  write_dicom(dir_ / "in" / "presentation_m1.dcm", 65535 - display, Photometric::monochrome1, 1, 0, std::nullopt, 16,
+              PresentationIntent::for_presentation);
+  const auto r = test::run("predict " + predict((dir_ / "in").string()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto mask = [&](const std::string& stem) {
+    return cv::imread((dir_ / "out" / (stem + "_mask.png")).string(), cv::IMREAD_UNCHANGED);
+  };
+  EXPECT_EQ(summary("raw")["polarity"], "raw");
+  EXPECT_EQ(summary("display")["polarity"], "display");
+  EXPECT_EQ(summary("raw")["polarity_source"], "pixels");
+  for (const auto& [copy, original] : {std::pair<std::string, std::string>{"processing_m1", "raw"},
+                                       {"presentation_m2", "display"}, {"presentation_m1", "display"}}) {
+    EXPECT_EQ(summary(copy)["polarity"], original) << copy;
+    EXPECT_EQ(summary(copy)["polarity_source"], "dicom") << copy;
+    const cv::Mat got = mask(copy), expected = mask(original);
+    ASSERT_EQ(got.size(), expected.size()) << copy;
+    EXPECT_LE(cv::countNonZero(got != expected), static_cast<int>(got.total() / 100)) << copy;  // >= 99 % agree
+  }
+  const auto forced = test::run("predict " + model_.string() + " " + (dir_ / "in" / "raw.png").string() + " --out " +
+                                (dir_ / "forced").string() + " --threads 1 --device cpu --polarity display");
+  ASSERT_EQ(forced.status, 0) << forced.output;
+  std::ifstream json(dir_ / "forced" / "raw.json");
+  const auto forced_summary = nlohmann::json::parse(json);
+  EXPECT_EQ(forced_summary["polarity"], "display");
+  EXPECT_EQ(forced_summary["polarity_source"], "option");
+}
+
+// An output that would land on an input is refused before anything is read or written.
+TEST_F(PredictCommandTest, AnOutputPathThatIsAnInputIsRefused) {
+  write_image("a.png", {64, 48});
+  const fs::path victim = write_image("a_mask.png", {64, 48});  // a radiograph that happens to be named so
+  const auto before = fs::last_write_time(victim);
+  const auto r = test::run("predict " + model_.string() + " " + (dir_ / "in").string() + " --out " +
+                           (dir_ / "in").string() + " --threads 1 --device cpu");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("a_mask.png: is an input"), std::string::npos) << r.output;
+  EXPECT_EQ(fs::last_write_time(victim), before);
+  EXPECT_FALSE(fs::exists(dir_ / "in" / "a.json"));
+}
+
+// Predicting a folder into a sub-folder of itself, twice: the second run segments the same
+// radiographs, not the first run's masks and overlays.
+TEST_F(PredictCommandTest, OwnOutputsAreNeverTakenAsInputs) {
+  write_image("a.png", {64, 48});
+  write_image("b.tif", {40, 56});
+  const std::string command = "predict " + model_.string() + " " + (dir_ / "in").string() + " --out " +
+                              (dir_ / "in" / "pred").string() + " --threads 1 --device cpu";
+  for (int run = 0; run < 2; ++run) {
+    const auto r = test::run(command);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("2 written, 0 failed"), std::string::npos) << "run " << run << ": " << r.output;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "in" / "pred" / "a_mask_mask.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "in" / "pred" / "pred"));
+}
+
+// A failed image leaves none of its outputs (an older set included) and is counted as failed;
+// the other images are written.
+TEST_F(PredictCommandTest, AFailedImageLeavesNoneOfItsOutputs) {
+  write_image("a.png", {64, 48});
+  write_image("b.png", {40, 56});
+  ASSERT_EQ(test::run("predict " + predict((dir_ / "in").string())).status, 0);
+  fs::remove(dir_ / "out" / "b_overlay.png");
+  fs::create_directories(dir_ / "out" / "b_overlay.png" / "in-the-way");  // b's overlay cannot be written
+  const auto r = test::run("predict " + predict((dir_ / "in").string()));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("1 written, 1 failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("b_overlay.png"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "b_mask.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "b.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "a.json"));
+  for (const auto& entry : fs::directory_iterator(dir_ / "out"))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+}
+
 // The model loads on another thread while the first images are read: a model that cannot be
 // loaded must still stop the run with its own error, and leave no output folder behind.
 TEST_F(PredictCommandTest, UnreadableModelStopsTheRunAndWritesNothing) {

@@ -61,7 +61,7 @@ TEST(Polarity, RealHandRadiographsAreDisplay) {
   for (const auto& entry : fs::directory_iterator(folder)) {
     if (!is_radiograph_file(entry.path())) continue;
     ++seen;
-    EXPECT_EQ(detect_polarity(read_radiograph(entry.path())), Polarity::display)
+    EXPECT_EQ(decide_polarity(std::nullopt, read_radiograph(entry.path())).polarity, Polarity::display)
         << entry.path();
   }
   EXPECT_GT(seen, 0);
@@ -81,13 +81,28 @@ TEST(Polarity, ParsesAndFormats) {
   }
 }
 
-TEST(Polarity, FileDepthDecidesBeforeThePixels) {
-  // The same display-looking pixels: 16-bit integer data is raw detector output, 8-bit is a
-  // processed image, float data is left to the image cue.
-  const cv::Mat display = test::render_display(test::render_raw(test::hand_attenuation(200, false), 20000.0, 7));
-  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 16)), Polarity::raw);
-  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 8)), Polarity::display);
-  EXPECT_EQ(detect_polarity(test::as_radiograph(display, 32)), Polarity::display);
+TEST(Polarity, TheOptionThenTheFileThenThePixelsDecide) {
+  const cv::Mat raw = test::render_raw(test::hand_attenuation(200, false), 20000.0, 7);
+  const cv::Mat display = test::render_display(raw);
+  // Never the depth: display pixels in a 16-bit file and raw pixels in an 8-bit one.
+  for (const int depth : {8, 16, 32}) {
+    const auto d = decide_polarity(std::nullopt, test::as_radiograph(display, depth));
+    EXPECT_EQ(d.polarity, Polarity::display) << depth;
+    EXPECT_EQ(d.source, PolaritySource::pixels);
+    EXPECT_EQ(decide_polarity(std::nullopt, test::as_radiograph(raw, depth)).polarity, Polarity::raw) << depth;
+  }
+  Radiograph presentation = test::as_radiograph(raw, 16);
+  presentation.presentation_intent = PresentationIntent::for_presentation;
+  const auto stated = decide_polarity(std::nullopt, presentation);
+  EXPECT_EQ(stated.polarity, Polarity::display);  // the file's word over the pixels'
+  EXPECT_EQ(stated.source, PolaritySource::dicom);
+  Radiograph processing = test::as_radiograph(display, 12);
+  processing.presentation_intent = PresentationIntent::for_processing;
+  EXPECT_EQ(decide_polarity(std::nullopt, processing).polarity, Polarity::raw);
+  const auto option = decide_polarity(Polarity::raw, presentation);
+  EXPECT_EQ(option.polarity, Polarity::raw);  // the user's over the file's
+  EXPECT_EQ(option.source, PolaritySource::option);
+  EXPECT_EQ(to_string(PolaritySource::dicom), "dicom");
 }
 
 TEST(Polarity, EmptyImageNamesTheFile) {
@@ -95,7 +110,7 @@ TEST(Polarity, EmptyImageNamesTheFile) {
   r.pixels = cv::Mat(0, 0, CV_32FC1);
   r.source = "empty.png";
   try {
-    detect_polarity(r);
+    decide_polarity(std::nullopt, r);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("empty.png"), std::string::npos) << e.what();
