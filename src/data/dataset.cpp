@@ -85,6 +85,12 @@ void list_manifest(const fs::path& manifest, DatasetListing& out) {
     const std::string image = trim(row.fields[column["image"]]);
     const std::string mask = trim(row.fields[column["mask"]]);
     const std::string category = trim(row.fields[column["category"]]);
+    const std::string polarity = column.count("polarity") ? lower(trim(row.fields[column["polarity"]])) : "";
+    if (polarity != "" && polarity != "raw" && polarity != "display") {
+      out.problems.push_back(dataset_problem(manifest, line + ": polarity must be raw, display or empty (found '" +
+                                                           polarity + "')"));
+      continue;
+    }
     if (image.empty()) {
       out.problems.push_back(dataset_problem(manifest, line + ": empty image path"));
       continue;
@@ -102,6 +108,7 @@ void list_manifest(const fs::path& manifest, DatasetListing& out) {
     if (!mask.empty()) s.mask = manifest.parent_path() / mask;
     s.name = fs::path(image).stem().string();
     s.category = category.empty() ? category_from_stem(s.name) : category;
+    s.polarity = polarity;
     add_if_present(std::move(s), " (manifest.csv " + line + ")", out);
   }
 }

@@ -16,6 +16,9 @@ struct Sample {
   std::filesystem::path mask;   // empty: unlabelled (usable by predict only)
   std::string category;         // body part or phantom kind
   std::string name;             // the image's file stem
+  // The manifest's optional polarity column: "raw" or "display" where the dataset knows it
+  // (xnet synth writes it), empty where the pixels must tell (preprocess/polarity.hpp).
+  std::string polarity;
   bool labelled() const { return !mask.empty(); }
 };
 

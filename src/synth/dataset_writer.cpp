@@ -96,11 +96,12 @@ void write_synthetic_dataset(const std::filesystem::path& out, const SynthOption
   progress.finish();
 
   std::ostringstream manifest;
-  manifest << "image,mask,category\n";
+  manifest << "image,mask,category,polarity\n";  // the polarity column: what the generator made
   nlohmann::json images = nlohmann::json::array();
   for (int i = 0; i < o.count; ++i) {
     const std::string name = stem(records[i].category, i) + ".png";
-    manifest << "images/" << name << ",masks/" << name << ',' << records[i].category << '\n';
+    manifest << "images/" << name << ",masks/" << name << ',' << records[i].category << ','
+             << (records[i].display ? "display" : "raw") << '\n';
     images.push_back({{"image", "images/" + name},
                       {"mask", "masks/" + name},
                       {"category", records[i].category},

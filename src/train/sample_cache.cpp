@@ -26,7 +26,10 @@ std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vecto
   parallel_for(indices.size(), threads, [&](std::size_t i) {
     const Sample& sample = dataset.samples.at(indices[i]);
     const LabelledRadiograph pair = read_labelled(sample);
-    const Polarity polarity = decide_polarity(std::nullopt, pair.image).polarity;
+    // Training takes the polarity the dataset states (synthetic data knows it): a detection
+    // error would teach the network a wrong input; prediction decides as predict does.
+    const Polarity polarity = decide_polarity(parse_polarity(sample.polarity.empty() ? "auto" : sample.polarity),
+                                              pair.image).polarity;
     CachedSample& c = cache[i];
     // The field from the pixels alone, as prediction finds it (predict/segmenter.cpp).
     const cv::Mat field =

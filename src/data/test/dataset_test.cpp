@@ -46,6 +46,25 @@ TEST(Dataset, ManifestListsSamplesInOrder) {
   EXPECT_EQ(d.labelled_count(), 1u);
 }
 
+// The optional polarity column (xnet synth writes it): raw, display or empty; anything else
+// is a problem naming the line.
+TEST(Dataset, OptionalPolarityColumn) {
+  const fs::path root = test::scratch_dir();
+  for (const char* name : {"a", "b", "c", "d"}) test::write_sample(root, std::string("images/") + name + ".png", "");
+  write_text_atomically(root / "manifest.csv",
+                        "image,mask,category,polarity\nimages/a.png,,hand,raw\nimages/b.png,,hand,Display\n"
+                        "images/c.png,,hand,\nimages/d.png,,hand,inverted\n");
+  const DatasetListing listing = list_dataset(root);
+  ASSERT_EQ(listing.dataset.samples.size(), 3u);
+  EXPECT_EQ(listing.dataset.samples[0].polarity, "raw");
+  EXPECT_EQ(listing.dataset.samples[1].polarity, "display");
+  EXPECT_EQ(listing.dataset.samples[2].polarity, "");
+  ASSERT_EQ(listing.problems.size(), 1u);
+  EXPECT_NE(listing.problems[0].message.find("line 5: polarity must be raw, display or empty (found 'inverted')"),
+            std::string::npos)
+      << listing.problems[0].message;
+}
+
 TEST(Dataset, FolderPairingByStem) {
   const fs::path root = test::scratch_dir();
   test::write_sample(root, "images/hand_01.tif", "masks/hand_01.png");

@@ -149,14 +149,17 @@ TEST(Dataset, ContractFormatLabelsAndFields) {
     std::ifstream manifest(out / "manifest.csv");
     std::string line;
     std::getline(manifest, line);
-    EXPECT_EQ(line, "image,mask,category");
+    EXPECT_EQ(line, "image,mask,category,polarity");
     std::set<std::string> categories;
     int rows = 0;
     const auto json = nlohmann::json::parse(std::ifstream(out / "synth.json"));
     while (std::getline(manifest, line)) {
-      const auto c1 = line.find(','), c2 = line.rfind(',');
-      const std::string image = line.substr(0, c1), mask = line.substr(c1 + 1, c2 - c1 - 1);
-      const std::string category = line.substr(c2 + 1);
+      std::vector<std::string> fields;
+      std::stringstream row(line);
+      for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+      ASSERT_EQ(fields.size(), 4u) << line;
+      const std::string &image = fields[0], &mask = fields[1], &category = fields[2];
+      EXPECT_EQ(fields[3], json["images"][rows]["polarity"]) << line;
       categories.insert(category);
       EXPECT_EQ(fs::path(image).filename().string().rfind(category + "_", 0), 0u) << image;
       const Radiograph r = read_radiograph(out / image);
