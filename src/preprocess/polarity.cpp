@@ -3,40 +3,16 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "preprocess/exposed_field.hpp"
 #include "preprocess/intensity_range.hpp"
 
 namespace xnet {
 
 namespace {
 
-constexpr int detection_side = 256;  // enough to see the anatomy's outline, cheap
-constexpr double detection_scale_px = 2.0;  // smoothing at that size: noise and texture go
-
-// Sum over the image of I_tt, the second derivative of the intensity along the isophote,
-// where the gradient is clearly above noise. I_tt = kappa * |grad I| with kappa the
-// isophote curvature; by the co-area formula its integral adds, for every closed isophote,
-// its total curvature (+-2 pi) times the contrast it spans: negative for bright blobs,
-// positive for dark ones, and about zero for straight edges such as collimator blades.
-double isophote_curvature_sum(const cv::Mat& image, double span) {
-  cv::Mat smooth, ix, iy, ixx, iyy, ixy;
-  cv::GaussianBlur(image, smooth, cv::Size(0, 0), detection_scale_px);
-  cv::Sobel(smooth, ix, CV_32F, 1, 0, 3, 1.0 / 8);
-  cv::Sobel(smooth, iy, CV_32F, 0, 1, 3, 1.0 / 8);
-  cv::Sobel(smooth, ixx, CV_32F, 2, 0, 3, 1.0 / 4);
-  cv::Sobel(smooth, iyy, CV_32F, 0, 2, 3, 1.0 / 4);
-  cv::Sobel(smooth, ixy, CV_32F, 1, 1, 3, 1.0 / 4);
-  const double min_gradient = 0.01 * span;  // per pixel at 256 px: 1 % of the range
-  double sum = 0.0;
-  for (int y = 0; y < image.rows; ++y)
-    for (int x = 0; x < image.cols; ++x) {
-      const double gx = ix.at<float>(y, x), gy = iy.at<float>(y, x);
-      const double g2 = gx * gx + gy * gy;
-      if (g2 < min_gradient * min_gradient) continue;
-      sum += (gx * gx * iyy.at<float>(y, x) - 2 * gx * gy * ixy.at<float>(y, x) +
-              gy * gy * ixx.at<float>(y, x)) / g2;
-    }
-  return sum / span;
-}
+constexpr int detection_side = 256;  // enough to see the field and the anatomy, cheap
+constexpr float blade_margin_px = 4.0f;  // the blades' edge (penumbra, halo) left out
+constexpr float ring_px = 6.0f;  // width of the band along the field's edge
 
 }  // namespace
 
@@ -46,8 +22,20 @@ Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
   const cv::Mat small = shrink_to(pixels, detection_side);
   const IntensityRange range = percentile_range(small, 0.1, 99.9, {}, 1 << 17);
   if (range.span() <= 0.0) return Polarity::display;
-  const double curvature = isophote_curvature_sum(small, range.span());
-  return curvature > 0.0 ? Polarity::raw : Polarity::display;
+  cv::Mat n = (small - range.low) / range.span();
+  n = cv::min(cv::max(n, 0.0), 1.0);
+  // 1. The exposed field: the image less what lies behind the blades.
+  cv::Mat field = detail::exposed_field(n.size(), detail::find_blade_edges(n), blade_margin_px);
+  if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
+  // 2. The band along the field's edge (blades and image border) against the whole field.
+  cv::Mat padded, distance;
+  cv::copyMakeBorder(field, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
+  cv::distanceTransform(padded, distance, cv::DIST_L2, 3);
+  distance = distance(cv::Rect(1, 1, n.cols, n.rows));
+  const cv::Mat ring = (distance > 0) & (distance <= ring_px);
+  if (cv::countNonZero(ring) == 0) return Polarity::display;
+  // 3. Brighter along the edge: the open beam is bright, raw; darker: display.
+  return cv::mean(n, ring)[0] > cv::mean(n, field)[0] ? Polarity::raw : Polarity::display;
 }
 
 Polarity detect_polarity(const Radiograph& radiograph) {
