@@ -1,10 +1,13 @@
 #include "preprocess/polarity.hpp"
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
 #include "preprocess/exposed_field.hpp"
 #include "preprocess/intensity_range.hpp"
+#include "preprocess/polarity_cues.hpp"
 
 namespace xnet {
 
@@ -13,29 +16,67 @@ namespace {
 constexpr int detection_side = 256;  // enough to see the field and the anatomy, cheap
 constexpr float blade_margin_px = 4.0f;  // the blades' edge (penumbra, halo) left out
 constexpr float ring_px = 6.0f;  // width of the band along the field's edge
+// Saturation counts when at least this share of the pixels sit exactly at the maximum and
+// the image holds at least this many grey levels (fitted on synthetic images only, seeds
+// 21-23: see detect_polarity_of_pixels).
+constexpr double min_saturated = 0.002;
+constexpr double min_levels = 200;
 
 }  // namespace
 
-Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
+namespace detail {
+
+const std::array<const char*, PolarityCues::count> PolarityCues::names = {"edge", "saturated",
+                                                                          "levels"};
+
+PolarityCues polarity_cues(const cv::Mat& pixels) {
   CV_Assert(pixels.type() == CV_32FC1);
   if (pixels.empty()) throw Error("cannot decide the polarity of an empty image");
+  PolarityCues cues;
+  double lo, hi;
+  cv::minMaxLoc(pixels, &lo, &hi);
+  if (!(hi > lo)) return cues;
+  // Saturation: the share of pixels exactly at the maximum, and the number of grey levels
+  // (range over the finest step between neighbours; rows sampled every other one).
+  cues.saturated = cv::countNonZero(pixels == hi) / double(pixels.total());
+  float step = float(hi - lo);
+  for (int y = 0; y < pixels.rows; y += 2) {
+    const float* row = pixels.ptr<float>(y);
+    for (int x = 1; x < pixels.cols; ++x) {
+      const float d = std::abs(row[x] - row[x - 1]);
+      if (d > 0 && d < step) step = d;
+    }
+  }
+  cues.levels = (hi - lo) / step;
+  // The band along the exposed field's edge against the field, on a small copy scaled to
+  // its robust range.
   const cv::Mat small = shrink_to(pixels, detection_side);
   const IntensityRange range = percentile_range(small, 0.1, 99.9, {}, 1 << 17);
-  if (range.span() <= 0.0) return Polarity::display;
+  if (range.span() <= 0.0) return cues;
   cv::Mat n = (small - range.low) / range.span();
   n = cv::min(cv::max(n, 0.0), 1.0);
-  // 1. The exposed field: the image less what lies behind the blades.
-  cv::Mat field = detail::exposed_field(n.size(), detail::find_blade_edges(n), blade_margin_px);
+  cv::Mat field = exposed_field(n.size(), find_blade_edges(n), blade_margin_px);
   if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
-  // 2. The band along the field's edge (blades and image border) against the whole field.
   cv::Mat padded, distance;
   cv::copyMakeBorder(field, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
   cv::distanceTransform(padded, distance, cv::DIST_L2, 3);
   distance = distance(cv::Rect(1, 1, n.cols, n.rows));
   const cv::Mat ring = (distance > 0) & (distance <= ring_px);
-  if (cv::countNonZero(ring) == 0) return Polarity::display;
-  // 3. Brighter along the edge: the open beam is bright, raw; darker: display.
-  return cv::mean(n, ring)[0] > cv::mean(n, field)[0] ? Polarity::raw : Polarity::display;
+  if (cv::countNonZero(ring) > 0) cues.edge = cv::mean(n, ring)[0] - cv::mean(n, field)[0];
+  return cues;
+}
+
+}  // namespace detail
+
+Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
+  const detail::PolarityCues cues = detail::polarity_cues(pixels);
+  // Saturation is evidence for display only: a processed image is windowed, and what lies
+  // beyond the window (bone peaks, the collimator) is clipped to white; a detector's raw
+  // signal stays below full scale with its noise on it. Its absence says nothing (many
+  // clinical images are not clipped), so the edge cue decides then. Below 200 grey levels a
+  // flat open beam can sit on one quantisation level, so saturation is not judged.
+  if (cues.levels >= min_levels && cues.saturated >= min_saturated) return Polarity::display;
+  return cues.edge > 0 ? Polarity::raw : Polarity::display;
 }
 
 Polarity detect_polarity(const Radiograph& radiograph) {

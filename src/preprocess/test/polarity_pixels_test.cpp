@@ -31,7 +31,7 @@ TEST(PolarityOfPixels, SyntheticRadiographsAtEveryDepth) {
   // 44 images (every category 4 times, mixed polarity, two sizes) x 3 depths.
   const auto& names = synth::category_names();
   std::map<std::string, std::pair<int, int>> tally;  // "raw 8" -> (right, seen)
-  int right = 0, seen = 0;
+  std::map<Polarity, std::pair<int, int>> by_truth;  // -> (right, seen)
   for (int i = 0; i < 44; ++i) {
     const int size = i % 2 ? 384 : 256;
     const auto image = synth::synthesize(names[i % names.size()], 20240611, i, size,
@@ -43,15 +43,20 @@ TEST(PolarityOfPixels, SyntheticRadiographsAtEveryDepth) {
       auto& t = tally[to_string(truth) + " " + std::to_string(bits) + "-bit"];
       t.first += ok;
       ++t.second;
-      right += ok;
-      ++seen;
+      by_truth[truth].first += ok;
+      ++by_truth[truth].second;
     }
   }
   for (const auto& [key, t] : tally)
     std::cout << key << ": " << t.first << "/" << t.second << "\n";
-  // The issue asks for 98 %; the field-edge cue measures about 87-89 % on larger sets (see
-  // polarity.hpp). This guards what it reaches, so that a regression shows.
-  EXPECT_GE(right, 0.80 * seen) << right << "/" << seen;
+  // The issue asks for 98 % of both. Display images are windowed and clipped, which the
+  // saturation cue sees: 100 % on 461 synthetic display images (polarity_lab, seeds 2-5 and
+  // 11-13). Raw images rest on the field-edge cue alone: 89.7 % (seeds 2-5) and 97.2 %
+  // (11-13), so raw guards what it reaches, that a regression shows.
+  const auto [display_right, display_seen] = by_truth[Polarity::display];
+  const auto [raw_right, raw_seen] = by_truth[Polarity::raw];
+  EXPECT_GE(display_right, 0.98 * display_seen) << display_right << "/" << display_seen;
+  EXPECT_GE(raw_right, 0.88 * raw_seen) << raw_right << "/" << raw_seen;
 }
 
 TEST(PolarityOfPixels, RealDisplayRadiographs) {
