@@ -6,6 +6,8 @@
 //                                          full scale 65535 raw / 255 display mapped to 2^b-1)
 //                                          and min-max stretched to 8 bits (s8); other files
 //                                          are taken as display, as read.
+//   polarity_lab cues FILE...              CSV: file, truth, variant and every cue of
+//                                          polarity_cues.hpp (variants q8 q16 s8 / file)
 //   polarity_lab show OUT FILE...          montage of thumbnails with the field estimate drawn
 #include <chrono>
 #include <cmath>
@@ -20,6 +22,7 @@
 #include "preprocess/exposed_field.hpp"
 #include "preprocess/intensity_range.hpp"
 #include "preprocess/polarity.hpp"
+#include "preprocess/polarity_cues.hpp"
 #include "synth/anatomy.hpp"
 #include "synth/generator.hpp"
 
@@ -82,6 +85,32 @@ int main(int argc, char** argv) {
     cv::Mat all;
     cv::vconcat(rows, all);
     write_radiograph_image(argv[2], all, PixelDepth::u8);
+    return 0;
+  }
+  if (mode == "cues") {
+    std::cout << "file,truth,variant";
+    for (const char* name : detail::PolarityCues::names) std::cout << "," << name;
+    std::cout << "\n";
+    for (int a = 2; a < argc; ++a) {
+      const fs::path file = argv[a];
+      const std::string name = file.filename().string();
+      const bool raw = name.rfind("raw_", 0) == 0, synthetic = raw || name.rfind("display_", 0) == 0;
+      const Radiograph r = read_radiograph(file);
+      std::vector<std::pair<std::string, cv::Mat>> variants;
+      if (synthetic) {
+        const double full = raw ? 65535 : 255;
+        variants = {{"q8", quantise(r.pixels, full, 8)}, {"q16", quantise(r.pixels, full, 16)},
+                    {"s8", stretch(r.pixels, 8)}};
+      } else {
+        variants = {{"file", r.pixels}};
+      }
+      for (const auto& [vname, px] : variants) {
+        const detail::PolarityCues c = detail::polarity_cues(px);
+        std::cout << file.string() << "," << (raw ? "raw" : "display") << "," << vname;
+        for (double v : c.values()) std::cout << "," << v;
+        std::cout << "\n";
+      }
+    }
     return 0;
   }
   if (mode == "eval") {
