@@ -1,53 +1,82 @@
 #include "preprocess/polarity.hpp"
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "preprocess/exposed_field.hpp"
 #include "preprocess/intensity_range.hpp"
+#include "preprocess/polarity_cues.hpp"
 
 namespace xnet {
 
 namespace {
 
-constexpr int detection_side = 256;  // enough to see the anatomy's outline, cheap
-constexpr double detection_scale_px = 2.0;  // smoothing at that size: noise and texture go
-
-// Sum over the image of I_tt, the second derivative of the intensity along the isophote,
-// where the gradient is clearly above noise. I_tt = kappa * |grad I| with kappa the
-// isophote curvature; by the co-area formula its integral adds, for every closed isophote,
-// its total curvature (+-2 pi) times the contrast it spans: negative for bright blobs,
-// positive for dark ones, and about zero for straight edges such as collimator blades.
-double isophote_curvature_sum(const cv::Mat& image, double span) {
-  cv::Mat smooth, ix, iy, ixx, iyy, ixy;
-  cv::GaussianBlur(image, smooth, cv::Size(0, 0), detection_scale_px);
-  cv::Sobel(smooth, ix, CV_32F, 1, 0, 3, 1.0 / 8);
-  cv::Sobel(smooth, iy, CV_32F, 0, 1, 3, 1.0 / 8);
-  cv::Sobel(smooth, ixx, CV_32F, 2, 0, 3, 1.0 / 4);
-  cv::Sobel(smooth, iyy, CV_32F, 0, 2, 3, 1.0 / 4);
-  cv::Sobel(smooth, ixy, CV_32F, 1, 1, 3, 1.0 / 4);
-  const double min_gradient = 0.01 * span;  // per pixel at 256 px: 1 % of the range
-  double sum = 0.0;
-  for (int y = 0; y < image.rows; ++y)
-    for (int x = 0; x < image.cols; ++x) {
-      const double gx = ix.at<float>(y, x), gy = iy.at<float>(y, x);
-      const double g2 = gx * gx + gy * gy;
-      if (g2 < min_gradient * min_gradient) continue;
-      sum += (gx * gx * iyy.at<float>(y, x) - 2 * gx * gy * ixy.at<float>(y, x) +
-              gy * gy * ixx.at<float>(y, x)) / g2;
-    }
-  return sum / span;
-}
+constexpr int detection_side = 256;  // enough to see the field and the anatomy, cheap
+constexpr float blade_margin_px = 4.0f;  // the blades' edge (penumbra, halo) left out
+constexpr float ring_px = 6.0f;  // width of the band along the field's edge
+// Saturation counts when at least this share of the pixels sit exactly at the maximum and
+// the image holds at least this many grey levels (fitted on synthetic images only, seeds
+// 21-23: see detect_polarity_of_pixels).
+constexpr double min_saturated = 0.002;
+constexpr double min_levels = 200;
 
 }  // namespace
 
-Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
+namespace detail {
+
+const std::array<const char*, PolarityCues::count> PolarityCues::names = {"edge", "saturated",
+                                                                          "levels"};
+
+PolarityCues polarity_cues(const cv::Mat& pixels) {
   CV_Assert(pixels.type() == CV_32FC1);
   if (pixels.empty()) throw Error("cannot decide the polarity of an empty image");
+  PolarityCues cues;
+  double lo, hi;
+  cv::minMaxLoc(pixels, &lo, &hi);
+  if (!(hi > lo)) return cues;
+  // Saturation: the share of pixels exactly at the maximum, and the number of grey levels
+  // (range over the finest step between neighbours; rows sampled every other one).
+  cues.saturated = cv::countNonZero(pixels == hi) / double(pixels.total());
+  float step = float(hi - lo);
+  for (int y = 0; y < pixels.rows; y += 2) {
+    const float* row = pixels.ptr<float>(y);
+    for (int x = 1; x < pixels.cols; ++x) {
+      const float d = std::abs(row[x] - row[x - 1]);
+      if (d > 0 && d < step) step = d;
+    }
+  }
+  cues.levels = (hi - lo) / step;
+  // The band along the exposed field's edge against the field, on a small copy scaled to
+  // its robust range.
   const cv::Mat small = shrink_to(pixels, detection_side);
   const IntensityRange range = percentile_range(small, 0.1, 99.9, {}, 1 << 17);
-  if (range.span() <= 0.0) return Polarity::display;
-  const double curvature = isophote_curvature_sum(small, range.span());
-  return curvature > 0.0 ? Polarity::raw : Polarity::display;
+  if (range.span() <= 0.0) return cues;
+  cv::Mat n = (small - range.low) / range.span();
+  n = cv::min(cv::max(n, 0.0), 1.0);
+  cv::Mat field = exposed_field(n.size(), find_blade_edges(n), blade_margin_px);
+  if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
+  cv::Mat padded, distance;
+  cv::copyMakeBorder(field, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
+  cv::distanceTransform(padded, distance, cv::DIST_L2, 3);
+  distance = distance(cv::Rect(1, 1, n.cols, n.rows));
+  const cv::Mat ring = (distance > 0) & (distance <= ring_px);
+  if (cv::countNonZero(ring) > 0) cues.edge = cv::mean(n, ring)[0] - cv::mean(n, field)[0];
+  return cues;
+}
+
+}  // namespace detail
+
+Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
+  const detail::PolarityCues cues = detail::polarity_cues(pixels);
+  // Saturation is evidence for display only: a processed image is windowed, and what lies
+  // beyond the window (bone peaks, the collimator) is clipped to white; a detector's raw
+  // signal stays below full scale with its noise on it. Its absence says nothing (many
+  // clinical images are not clipped), so the edge cue decides then. Below 200 grey levels a
+  // flat open beam can sit on one quantisation level, so saturation is not judged.
+  if (cues.levels >= min_levels && cues.saturated >= min_saturated) return Polarity::display;
+  return cues.edge > 0 ? Polarity::raw : Polarity::display;
 }
 
 std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph) {

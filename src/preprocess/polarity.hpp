@@ -37,20 +37,28 @@ PolarityDecision decide_polarity(const std::optional<Polarity>& requested, const
 // no intent (CR, secondary capture, other formats): nullopt.
 std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 
-// The image-based method. Anatomy in a radiograph is made of closed blobs (limbs, fingers,
-// every bone inside them) that attenuate more than what surrounds them: dark blobs in a raw
-// image, bright blobs in a display image. Their sign is read from the isophote curvature:
-//  1. shrink to at most 256 px (area averaging also averages the noise away), smooth at 2 px;
-//  2. add up I_tt, the second derivative along the isophotes (= curvature x gradient), over
-//     pixels whose gradient is above 1 % of the robust range per pixel; each closed
-//     isophote adds its total curvature, 2 pi, times the contrast it spans, with the sign of
-//     the blob: a bright blob gives a negative sum, a dark blob a positive one;
-//  3. positive: raw, negative: display.
-// Straight edges (collimator blades, anatomy leaving the frame) add about nothing, so a
-// collimator does not sway the vote; noise and trabecular texture are smoothed away. It is
-// independent of bit depth, exposure and histogram shape. A field collimated on all four
-// sides is a bright polygon whose corners vote display in a raw image; the many blobs of the
-// anatomy outvote them unless the anatomy is nearly featureless. A flat image is display.
+// The image-based method, from the values alone (no bit depth, no absolute scale; cues in
+// polarity_cues.hpp, measured with polarity_lab):
+//  1. Saturation, evidence for display only: a display image is windowed on the anatomy and
+//     what lies beyond the window (bone peaks, collimator) is clipped to white, so >= 0.2 %
+//     of its pixels sit exactly at the maximum; a detector's raw signal stays below full
+//     scale with its noise on it. Judged only when the image spans >= 200 grey levels
+//     (coarser, a flat open beam can sit on one quantisation level). Absent saturation
+//     says nothing (clinical images need not be clipped), so then:
+//  2. the field-edge cue, on the image shrunk to at most 256 px and scaled by its 0.1..99.9
+//     percentile range. What lies along the edges of the exposed field attenuates least:
+//     open beam round the body, the skin side of a limb. That is the brightest part of a
+//     raw image and the darkest of a display one. The exposed field is the image less what
+//     lies behind the collimator blades (long straight one-signed steps with everything
+//     behind them beyond the step, exposed_field.hpp), with a 4 px margin; the mean of a
+//     6 px band along its edge above the field's mean: raw; else display.
+// Measured (polarity_lab; the same at 8, 12, 16 bits and min-max stretched 8 bits):
+// synthetic display 100 % (153 dev, 103 held-out images), raw 89.7 % (155 dev) and 97.2 %
+// (106 held-out); real display folders all right except 3 of 16 mammograms (breast along
+// the chest-wall edge, no clipping). The raw misses are the field-edge cue's: fields that
+// are nearly all open beam (the band is dimmed by penumbra and scatter) and blades missed
+// or straight limb edges taken for blades. The thresholds (0.2 %, 200 levels) were chosen
+// on synthetic images of seeds 21-23 only.
 Polarity detect_polarity_of_pixels(const cv::Mat& pixels);
 
 // "raw" / "display"; "option" / "dicom" / "pixels".
