@@ -145,7 +145,7 @@ TEST_F(PredictCommandTest, DicomMonochrome1And2CopiesGiveTheOriginalsMasks) {
 // DICOM copies as modalities write them (input-safety issue): the presentation intent decides
 // the polarity ("polarity_source": "dicom"), and each copy is segmented like its original.
 TEST_F(PredictCommandTest, DigitalXRayCopiesDecideByTheirIntentAndMatchTheirOriginals) {
-  const cv::Mat raw = test::raw_phantom({97, 83});
+  const cv::Mat raw = test::raw_phantom({97, 83}, 12);  // collimated
   const cv::Mat display = 65535 - raw;  // bone bright, open beam dark
   cv::Mat display12;
   display.convertTo(display12, CV_16U, 4095.0 / 65535.0);
