@@ -21,13 +21,16 @@ constexpr float ring_px = 6.0f;  // width of the band along the field's edge
 // 21-23: see detect_polarity_of_pixels).
 constexpr double min_saturated = 0.002;
 constexpr double min_levels = 200;
+// ... unless at least this share of the band along the field's edge is at the maximum: a
+// detector that clips the open beam saturates where the beam meets the field's edge.
+constexpr double max_ring_saturated = 0.5;
 
 }  // namespace
 
 namespace detail {
 
-const std::array<const char*, PolarityCues::count> PolarityCues::names = {"edge", "saturated",
-                                                                          "levels"};
+const std::array<const char*, PolarityCues::count> PolarityCues::names = {"edge", "saturated", "levels",
+                                                                          "ring_saturated"};
 
 PolarityCues polarity_cues(const cv::Mat& pixels) {
   CV_Assert(pixels.type() == CV_32FC1);
@@ -38,7 +41,8 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
   if (!(hi > lo)) return cues;
   // Saturation: the share of pixels exactly at the maximum, and the number of grey levels
   // (range over the finest step between neighbours; rows sampled every other one).
-  cues.saturated = cv::countNonZero(pixels == hi) / double(pixels.total());
+  const cv::Mat at_max = pixels == hi;
+  cues.saturated = cv::countNonZero(at_max) / double(pixels.total());
   float step = float(hi - lo);
   for (int y = 0; y < pixels.rows; y += 2) {
     const float* row = pixels.ptr<float>(y);
@@ -57,12 +61,27 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
   n = cv::min(cv::max(n, 0.0), 1.0);
   cv::Mat field = exposed_field(n.size(), find_blade_edges(n), blade_margin_px);
   if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
-  cv::Mat padded, distance;
-  cv::copyMakeBorder(field, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
-  cv::distanceTransform(padded, distance, cv::DIST_L2, 3);
-  distance = distance(cv::Rect(1, 1, n.cols, n.rows));
+  cv::Mat distance;
+  const auto distance_to_edge = [&] {
+    cv::Mat padded;
+    cv::copyMakeBorder(field, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
+    cv::distanceTransform(padded, distance, cv::DIST_L2, 3);
+    distance = distance(cv::Rect(1, 1, n.cols, n.rows));
+  };
+  distance_to_edge();
+  // A field that is all edge band (a sliver between straight anatomy edges that passed for
+  // blades) has no inside to compare the band with: the whole image is taken then.
+  if (cv::countNonZero(distance > ring_px) < 0.05 * double(n.total())) {
+    field.setTo(1);
+    distance_to_edge();
+  }
   const cv::Mat ring = (distance > 0) & (distance <= ring_px);
-  if (cv::countNonZero(ring) > 0) cues.edge = cv::mean(n, ring)[0] - cv::mean(n, field)[0];
+  if (cv::countNonZero(ring) > 0) {
+    cues.edge = cv::mean(n, ring)[0] - cv::mean(n, field)[0];
+    cv::Mat share;
+    at_max.convertTo(share, CV_32F, 1.0 / 255.0);
+    cues.ring_saturated = cv::mean(shrink_to(share, detection_side), ring)[0];
+  }
   return cues;
 }
 
@@ -75,7 +94,9 @@ Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
   // signal stays below full scale with its noise on it. Its absence says nothing (many
   // clinical images are not clipped), so the edge cue decides then. Below 200 grey levels a
   // flat open beam can sit on one quantisation level, so saturation is not judged.
-  if (cues.levels >= min_levels && cues.saturated >= min_saturated) return Polarity::display;
+  if (cues.levels >= min_levels && cues.saturated >= min_saturated &&
+      cues.ring_saturated < max_ring_saturated)
+    return Polarity::display;
   return cues.edge > 0 ? Polarity::raw : Polarity::display;
 }
 

@@ -4,7 +4,9 @@
 //   polarity_lab eval FILE...              CSV: file, truth, variant, verdict, ms. Synthetic
 //                                          files are quantised to 8, 12, 16 bits (q8 q12 q16:
 //                                          full scale 65535 raw / 255 display mapped to 2^b-1)
-//                                          and min-max stretched to 8 bits (s8); other files
+//                                          and min-max stretched to 8 bits (s8); raw ones
+//                                          also with the open beam clipped at full scale
+//                                          (clip8 clip12 clip16); other files
 //                                          are taken as display, as read.
 //   polarity_lab cues FILE...              CSV: file, truth, variant and every cue of
 //                                          polarity_cues.hpp (variants q8 q16 s8 / file)
@@ -41,6 +43,14 @@ static cv::Mat stretch(const cv::Mat& v, int bits) {
   double lo, hi;
   cv::minMaxLoc(v, &lo, &hi);
   return quantise(v - lo, std::max(hi - lo, 1.0), bits);
+}
+
+// A raw image whose open beam the detector clipped: gain so that everything above 1/1.25 of
+// the maximum passes 65535, clamped there, then quantised to `bits`.
+static cv::Mat clip_open_beam(const cv::Mat& v, int bits) {
+  double lo, hi;
+  cv::minMaxLoc(v, &lo, &hi);
+  return quantise(cv::min(v * (1.25 * 65535.0 / std::max(hi, 1.0)), 65535.0), 65535, bits);
 }
 
 int main(int argc, char** argv) {
@@ -125,6 +135,9 @@ int main(int argc, char** argv) {
         const double full = raw ? 65535 : 255;
         variants = {{"q8", quantise(r.pixels, full, 8)}, {"q12", quantise(r.pixels, full, 12)},
                     {"q16", quantise(r.pixels, full, 16)}, {"s8", stretch(r.pixels, 8)}};
+        if (raw)
+          for (int bits : {8, 12, 16})
+            variants.emplace_back("clip" + std::to_string(bits), clip_open_beam(r.pixels, bits));
       } else {
         variants = {{"file", r.pixels}};
       }
