@@ -53,6 +53,24 @@ static cv::Mat clip_open_beam(const cv::Mat& v, int bits) {
   return quantise(cv::min(v * (1.25 * 65535.0 / std::max(hi, 1.0)), 65535.0), 65535, bits);
 }
 
+// A file's copies to judge: synthetic ones (named raw_* / display_*) at every depth, with its
+// open beam clipped too for raw ones; a real file as it is. Sets `raw` from the name.
+static std::vector<std::pair<std::string, cv::Mat>> variants_of(const fs::path& file, bool& raw) {
+  const std::string name = file.filename().string();
+  raw = name.rfind("raw_", 0) == 0;
+  const bool synthetic = raw || name.rfind("display_", 0) == 0;
+  const Radiograph r = read_radiograph(file);
+  if (!synthetic) return {{"file", r.pixels}};
+  const double full = raw ? 65535 : 255;
+  std::vector<std::pair<std::string, cv::Mat>> variants = {{"q8", quantise(r.pixels, full, 8)},
+                                                           {"q12", quantise(r.pixels, full, 12)},
+                                                           {"q16", quantise(r.pixels, full, 16)},
+                                                           {"s8", stretch(r.pixels, 8)}};
+  if (raw)
+    for (int bits : {8, 12, 16}) variants.emplace_back("clip" + std::to_string(bits), clip_open_beam(r.pixels, bits));
+  return variants;
+}
+
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "gen" && argc == 6) {
@@ -103,17 +121,8 @@ int main(int argc, char** argv) {
     std::cout << "\n";
     for (int a = 2; a < argc; ++a) {
       const fs::path file = argv[a];
-      const std::string name = file.filename().string();
-      const bool raw = name.rfind("raw_", 0) == 0, synthetic = raw || name.rfind("display_", 0) == 0;
-      const Radiograph r = read_radiograph(file);
-      std::vector<std::pair<std::string, cv::Mat>> variants;
-      if (synthetic) {
-        const double full = raw ? 65535 : 255;
-        variants = {{"q8", quantise(r.pixels, full, 8)}, {"q16", quantise(r.pixels, full, 16)},
-                    {"s8", stretch(r.pixels, 8)}};
-      } else {
-        variants = {{"file", r.pixels}};
-      }
+      bool raw = false;
+      const auto variants = variants_of(file, raw);
       for (const auto& [vname, px] : variants) {
         const detail::PolarityCues c = detail::polarity_cues(px);
         std::cout << file.string() << "," << (raw ? "raw" : "display") << "," << vname;
@@ -127,20 +136,8 @@ int main(int argc, char** argv) {
     std::cout << "file,truth,variant,verdict,ms\n";
     for (int a = 2; a < argc; ++a) {
       const fs::path file = argv[a];
-      const std::string name = file.filename().string();
-      const bool raw = name.rfind("raw_", 0) == 0, synthetic = raw || name.rfind("display_", 0) == 0;
-      const Radiograph r = read_radiograph(file);
-      std::vector<std::pair<std::string, cv::Mat>> variants;
-      if (synthetic) {
-        const double full = raw ? 65535 : 255;
-        variants = {{"q8", quantise(r.pixels, full, 8)}, {"q12", quantise(r.pixels, full, 12)},
-                    {"q16", quantise(r.pixels, full, 16)}, {"s8", stretch(r.pixels, 8)}};
-        if (raw)
-          for (int bits : {8, 12, 16})
-            variants.emplace_back("clip" + std::to_string(bits), clip_open_beam(r.pixels, bits));
-      } else {
-        variants = {{"file", r.pixels}};
-      }
+      bool raw = false;
+      const auto variants = variants_of(file, raw);
       for (const auto& [vname, px] : variants) {
         const auto t0 = std::chrono::steady_clock::now();
         const Polarity p = detect_polarity_of_pixels(px);
