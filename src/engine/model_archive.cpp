@@ -262,11 +262,21 @@ struct ModelArchive::Zip {
   ~Zip() {
     if (handle) zip_discard(handle);  // opened read-only: nothing to write back
   }
+  // The record's size as the zip declares it, checked against what the file can hold (its
+  // compressed bytes within the file, deflate expanding them at most 1032:1; LibTorch stores
+  // records uncompressed), so that a forged size cannot make the reader allocate gigabytes.
   zip_uint64_t size(const std::string& name, const std::filesystem::path& file) const {
     zip_stat_t stat;
     zip_stat_init(&stat);
     if (zip_stat(handle, name.c_str(), 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE))
       throw ArchiveError(file_error(file, "archive has no record " + name).what());
+    std::error_code ec;
+    const auto file_size = std::filesystem::file_size(file, ec);
+    const bool stored = (stat.valid & ZIP_STAT_COMP_METHOD) && stat.comp_method == ZIP_CM_STORE;
+    if (ec || !(stat.valid & ZIP_STAT_COMP_SIZE) || stat.comp_size > file_size ||
+        stat.size / (stored ? 1 : 1032) > stat.comp_size)
+      throw Error(file_error(file, "record " + name + " declares " + std::to_string(stat.size) +
+                                       " bytes, more than the file holds (corrupt or truncated)").what());
     return stat.size;
   }
   // Reads `bytes` bytes of the record from its start into `to`.

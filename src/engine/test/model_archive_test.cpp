@@ -47,3 +47,33 @@ TEST(ModelArchive, ReadsAModuleOfTensorsWrittenByHand) {
   EXPECT_EQ(archive.read_float("c1.bias").shape, (std::vector<int64_t>{2}));
   EXPECT_EQ(archive.description().network.architecture, "xnet");
 }
+
+namespace {
+
+// The file with the uncompressed size of its first record (data.pkl) set to `size` in the
+// zip's central directory, which is where libzip's zip_stat takes it from.
+void forge_first_record_size(const fs::path& file, uint32_t size) {
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto central = bytes.find("PK\x01\x02");
+  ASSERT_NE(central, std::string::npos);
+  for (int i = 0; i < 4; ++i) bytes[central + 24 + i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+}  // namespace
+
+// Fuzzing (model_archive_fuzz): a 1.5 KB file whose zip directory claims a 2.6 GB data.pkl made
+// the reader allocate that much before reading a byte.
+TEST(ModelArchive, ARecordLargerThanTheFileIsRefusedBeforeAllocating) {
+  const fs::path file = test::scratch_dir() / "model.pt";
+  test::write_model_zip(file, xnet_pickle([](test::PickleWriter&) {}), {});
+  forge_first_record_size(file, 2617245697u);
+  const std::string error = test::error_of([&] { ModelArchive archive(file); });
+  EXPECT_NE(error.find(file.string() + ": record archive/data.pkl declares 2617245697 bytes, more than the file holds"),
+            std::string::npos)
+      << error;
+}
