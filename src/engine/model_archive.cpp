@@ -333,7 +333,16 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
         TensorRecord record{storage.items[0]->text, storage.text, value->items[1]->integer,
                             integers(*value->items[2], path), integers(*value->items[3], path)};
         bool valid = record.offset >= 0 && record.shape.size() == record.strides.size() && record.shape.size() <= 8;
-        for (auto d : record.shape) valid = valid && d >= 0 && d < (int64_t{1} << 32);
+        // Elements and offset within 2^40 (4 TiB of floats), so that no product or sum of
+        // them overflows; the product of the non-zero sizes, since the strides' check
+        // multiplies those whatever the element count.
+        constexpr int64_t kMaxElements = int64_t{1} << 40;
+        int64_t product = 1;
+        for (auto d : record.shape) {
+          valid = valid && d >= 0 && d < (int64_t{1} << 32) && (d == 0 || product <= kMaxElements / d);
+          if (valid && d > 0) product *= d;
+        }
+        valid = valid && record.offset <= kMaxElements;
         if (!valid) throw ArchiveError(file_error(path, name + ": impossible tensor shape, strides or offset").what());
         tensors_[name] = std::move(record);
       } else if (prefix.empty()) {
@@ -383,6 +392,7 @@ FloatTensor ModelArchive::read_float(const std::string& name) const {
   if (record.offset < 0 || static_cast<zip_uint64_t>((record.offset + count) * 4) > stored)
     throw Error(file_error(path_, name + " reaches past its storage record").what());
   tensor.values.resize(static_cast<std::size_t>(count));
+  if (count == 0) return tensor;  // nothing to copy (and no buffer to copy it to)
   if (record.offset == 0) {  // every parameter LibTorch saves: straight into place, one copy
     zip_->read(record_name, tensor.values.data(), static_cast<zip_uint64_t>(count) * 4, path_);
   } else {

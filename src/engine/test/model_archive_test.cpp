@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "engine/model_archive.hpp"
 #include "engine/test/model_zip.hpp"
@@ -76,4 +77,39 @@ TEST(ModelArchive, ARecordLargerThanTheFileIsRefusedBeforeAllocating) {
   EXPECT_NE(error.find(file.string() + ": record archive/data.pkl declares 2617245697 bytes, more than the file holds"),
             std::string::npos)
       << error;
+}
+
+// Fuzzing (model_pickle_fuzz): an empty tensor at an offset copied nothing to nowhere
+// (memcpy to the null data() of an empty vector: undefined behaviour, UBSan's report).
+TEST(ModelArchive, AnEmptyTensorAtAnOffsetReadsAsEmpty) {
+  const fs::path file = test::scratch_dir() / "model.pt";
+  test::write_model_zip(file, xnet_pickle([](test::PickleWriter& p) {
+                          p.str("empty").tensor("0", 4, 3, {2, 0}, {0, 1});
+                        }),
+                        {{"0", floats(4)}});
+  const ModelArchive archive(file);
+  const auto tensor = archive.read_float("empty");
+  EXPECT_EQ(tensor.shape, (std::vector<int64_t>{2, 0}));
+  EXPECT_TRUE(tensor.values.empty());
+}
+
+// Sizes whose product (or offset plus element count, times 4) overflows 64 bits: refused by
+// name instead of wrapping around to a small count that passes the storage check.
+TEST(ModelArchive, TensorSizesThatOverflowAreRefused) {
+  const int64_t big = (int64_t{1} << 32) - 1;
+  for (const auto& [shape_, offset_] : {std::pair{std::vector<int64_t>{big, big, big}, int64_t{0}},
+                                      std::pair{std::vector<int64_t>{0, big, big, big}, int64_t{0}},
+                                      std::pair{std::vector<int64_t>{1}, std::numeric_limits<int64_t>::max()}}) {
+    const auto shape = shape_;  // (a lambda cannot capture a structured binding in C++17)
+    const auto offset = offset_;
+    const fs::path file = test::scratch_dir() / "model.pt";
+    const std::vector<int64_t> strides(shape.size(), 1);
+    test::write_model_zip(file, xnet_pickle([&](test::PickleWriter& p) {
+                            p.str("huge").tensor("0", 4, offset, shape, strides);
+                          }),
+                          {{"0", floats(4)}});
+    const std::string error = test::error_of([&] { ModelArchive archive(file); });
+    EXPECT_NE(error.find(file.string() + ": huge: impossible tensor shape, strides or offset"), std::string::npos)
+        << error;
+  }
 }
