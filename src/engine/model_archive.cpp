@@ -33,6 +33,17 @@ ValuePtr make(Value::Kind kind) {
 class Unpickler {
  public:
   Unpickler(const std::string& bytes, const std::filesystem::path& file) : in_(bytes), file_(file) {}
+  Unpickler(const Unpickler&) = delete;
+  Unpickler& operator=(const Unpickler&) = delete;
+  // A pickle can make values that contain themselves (a dict set into itself through the
+  // memo): their links are cut here, or shared_ptr would never free them. The values run()
+  // returned are empty after this.
+  ~Unpickler() {
+    for (const auto& v : made_) {
+      v->items.clear();
+      v->dict.clear();
+    }
+  }
 
   ValuePtr run() {
     while (true) {
@@ -151,7 +162,10 @@ class Unpickler {
     push(v);
   }
 
-  void push(ValuePtr v) { stack_.push_back(std::move(v)); }
+  void push(ValuePtr v) {  // every value is pushed when it is made
+    made_.push_back(v);
+    stack_.push_back(std::move(v));
+  }
   ValuePtr pop() {
     if (stack_.size() <= (marks_.empty() ? 0 : marks_.back())) fail("stack underflow");
     auto v = std::move(stack_.back());
@@ -237,6 +251,7 @@ class Unpickler {
   std::vector<ValuePtr> stack_;
   std::vector<std::size_t> marks_;
   std::map<std::size_t, ValuePtr> memo_;
+  std::vector<ValuePtr> made_;
 };
 
 std::vector<int64_t> integers(const Value& tuple, const std::filesystem::path& file) {
@@ -312,16 +327,23 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
   if (prefix_.empty()) throw file_error(path, "not an xnet model file (a zip without LibTorch's data.pkl)");
 
   const auto pickle = zip_->read(prefix_ + "data.pkl", path);
-  const auto root = Unpickler(pickle, path).run();
+  Unpickler unpickler(pickle, path);  // owns the values until the constructor is done with them
+  const auto root = unpickler.run();
   if (root->kind != Value::Kind::object) throw ArchiveError(file_error(path, "data.pkl holds no module").what());
 
   std::map<std::string, ValuePtr> attributes;
-  // Modules nest a few levels deep; a pickle whose objects contain themselves is not one.
+  // Modules nest a few levels deep; a pickle whose objects contain themselves is not one. Nor
+  // is one that lists a module object many times over (each time adds its entries again: 31
+  // levels of two references each are 2^31 entries).
   constexpr int kMaxDepth = 32;
+  constexpr std::size_t kMaxEntries = 1 << 16;
+  std::size_t visited = 0;
   std::function<void(const Value&, const std::string&, int)> walk = [&](const Value& module, const std::string& prefix,
                                                                         int depth) {
     if (depth > kMaxDepth) throw ArchiveError(file_error(path, "data.pkl nests modules deeper than " + std::to_string(kMaxDepth)).what());
     for (const auto& [key, value] : module.dict) {
+      if (++visited > kMaxEntries)
+        throw ArchiveError(file_error(path, "data.pkl lists more than " + std::to_string(kMaxEntries) + " module entries").what());
       if (key->kind != Value::Kind::string) continue;
       const auto name = prefix + key->text;
       if (value->kind == Value::Kind::object) {
