@@ -29,20 +29,35 @@ function(xnet_use_torch target)
   add_dependencies(${target} xnet_torch_pch)
 endfunction()
 
-# xnet_test(NAME SOURCES a_test.cpp DEPS xnet_io [TORCH]): a GoogleTest program registered with CTest.
+# xnet_test(NAME SOURCES a_test.cpp DEPS xnet_io [TORCH]): a GoogleTest program registered with
+# CTest. TORCH tests are left out of a build without LibTorch (XNET_WITH_TORCH=OFF).
 function(xnet_test name)
   if(NOT XNET_BUILD_TESTS)
     return()
   endif()
   cmake_parse_arguments(ARG "TORCH" "" "SOURCES;DEPS" ${ARGN})
+  if(ARG_TORCH AND NOT XNET_WITH_TORCH)
+    return()
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     XNET_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data"
-    XNET_BINARY="$<TARGET_FILE_DIR:xnet>/xnet")
+    XNET_BINARY="${PROJECT_BINARY_DIR}/xnet")
   if(ARG_TORCH)
     xnet_use_torch(${name})
   endif()
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 900)
+endfunction()
+
+# xnet_fuzzer(NAME SOURCES a_fuzz.cpp DEPS xnet_io): a libFuzzer harness (XNET_FUZZ, clang),
+# built as build/fuzz/NAME; scripts/fuzz runs it.
+function(xnet_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_compile_options(${name} PRIVATE -Wall -Wextra -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
 endfunction()

@@ -35,6 +35,17 @@ ValuePtr make(Value::Kind kind) {
 class Unpickler {
  public:
   Unpickler(const std::string& bytes, const std::filesystem::path& file) : in_(bytes), file_(file) {}
+  Unpickler(const Unpickler&) = delete;
+  Unpickler& operator=(const Unpickler&) = delete;
+  // A pickle can make values that contain themselves (a dict set into itself through the
+  // memo): their links are cut here, or shared_ptr would never free them. The values run()
+  // returned are empty after this.
+  ~Unpickler() {
+    for (const auto& v : made_) {
+      v->items.clear();
+      v->dict.clear();
+    }
+  }
 
   ValuePtr run() {
     while (true) {
@@ -153,7 +164,10 @@ class Unpickler {
     push(v);
   }
 
-  void push(ValuePtr v) { stack_.push_back(std::move(v)); }
+  void push(ValuePtr v) {  // every value is pushed when it is made
+    made_.push_back(v);
+    stack_.push_back(std::move(v));
+  }
   ValuePtr pop() {
     if (stack_.size() <= (marks_.empty() ? 0 : marks_.back())) fail("stack underflow");
     auto v = std::move(stack_.back());
@@ -239,6 +253,7 @@ class Unpickler {
   std::vector<ValuePtr> stack_;
   std::vector<std::size_t> marks_;
   std::map<std::size_t, ValuePtr> memo_;
+  std::vector<ValuePtr> made_;
 };
 
 std::vector<int64_t> integers(const Value& tuple, const std::filesystem::path& file) {
@@ -264,11 +279,21 @@ struct ModelArchive::Zip {
   ~Zip() {
     if (handle) zip_discard(handle);  // opened read-only: nothing to write back
   }
+  // The record's stat, its declared size checked against what the file can hold (its
+  // compressed bytes within the file, deflate expanding them at most 1032:1; LibTorch stores
+  // records uncompressed), so that a forged size cannot make the reader allocate gigabytes.
   zip_stat_t stat(const std::string& name, const std::filesystem::path& file) const {
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat(handle, name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
       throw ArchiveError(file_error(file, "archive has no record " + name).what());
+    std::error_code ec;
+    const auto file_size = std::filesystem::file_size(file, ec);
+    const bool stored = (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
+    if (ec || !(st.valid & ZIP_STAT_COMP_SIZE) || st.comp_size > file_size ||
+        st.size / (stored ? 1 : 1032) > st.comp_size)
+      throw Error(file_error(file, "record " + name + " declares " + std::to_string(st.size) +
+                                       " bytes, more than the file holds (corrupt or truncated)").what());
     return st;
   }
   zip_uint64_t size(const std::string& name, const std::filesystem::path& file) const { return stat(name, file).size; }
@@ -316,16 +341,23 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
   }
 
   const auto pickle = zip_->read(prefix_ + "data.pkl", path);
-  const auto root = Unpickler(pickle, path).run();
+  Unpickler unpickler(pickle, path);  // owns the values until the constructor is done with them
+  const auto root = unpickler.run();
   if (root->kind != Value::Kind::object) throw ArchiveError(file_error(path, "data.pkl holds no module").what());
 
   std::map<std::string, ValuePtr> attributes;
-  // Modules nest a few levels deep; a pickle whose objects contain themselves is not one.
+  // Modules nest a few levels deep; a pickle whose objects contain themselves is not one. Nor
+  // is one that lists a module object many times over (each time adds its entries again: 31
+  // levels of two references each are 2^31 entries).
   constexpr int kMaxDepth = 32;
+  constexpr std::size_t kMaxEntries = 1 << 16;
+  std::size_t visited = 0;
   std::function<void(const Value&, const std::string&, int)> walk = [&](const Value& module, const std::string& prefix,
                                                                         int depth) {
     if (depth > kMaxDepth) throw ArchiveError(file_error(path, "data.pkl nests modules deeper than " + std::to_string(kMaxDepth)).what());
     for (const auto& [key, value] : module.dict) {
+      if (++visited > kMaxEntries)
+        throw ArchiveError(file_error(path, "data.pkl lists more than " + std::to_string(kMaxEntries) + " module entries").what());
       if (key->kind != Value::Kind::string) continue;
       const auto name = prefix + key->text;
       if (value->kind == Value::Kind::object) {
@@ -337,7 +369,16 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
         TensorRecord record{storage.items[0]->text, storage.text, value->items[1]->integer,
                             integers(*value->items[2], path), integers(*value->items[3], path)};
         bool valid = record.offset >= 0 && record.shape.size() == record.strides.size() && record.shape.size() <= 8;
-        for (auto d : record.shape) valid = valid && d >= 0 && d < (int64_t{1} << 32);
+        // Elements and offset within 2^40 (4 TiB of floats), so that no product or sum of
+        // them overflows; the product of the non-zero sizes, since the strides' check
+        // multiplies those whatever the element count.
+        constexpr int64_t kMaxElements = int64_t{1} << 40;
+        int64_t product = 1;
+        for (auto d : record.shape) {
+          valid = valid && d >= 0 && d < (int64_t{1} << 32) && (d == 0 || product <= kMaxElements / d);
+          if (valid && d > 0) product *= d;
+        }
+        valid = valid && record.offset <= kMaxElements;
         if (!valid) throw ArchiveError(file_error(path, name + ": impossible tensor shape, strides or offset").what());
         tensors_[name] = std::move(record);
       } else if (prefix.empty()) {
@@ -398,6 +439,7 @@ FloatTensor ModelArchive::read_float(const std::string& name) const {
   if (record.offset < 0 || static_cast<zip_uint64_t>((record.offset + count) * 4) > stored)
     throw Error(file_error(path_, name + " reaches past its storage record").what());
   tensor.values.resize(static_cast<std::size_t>(count));
+  if (count == 0) return tensor;  // nothing to copy (and no buffer to copy it to)
   try {
     if (record.offset == 0 && static_cast<zip_uint64_t>(count) * 4 == stored) {
       // every parameter LibTorch saves: straight into place, one copy
