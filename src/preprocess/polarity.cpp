@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "infer/collimator.hpp"
 #include "preprocess/exposed_field.hpp"
 #include "preprocess/intensity_range.hpp"
 #include "preprocess/polarity_cues.hpp"
@@ -16,6 +17,9 @@ namespace {
 constexpr int detection_side = 256;  // enough to see the field and the anatomy, cheap
 constexpr float blade_margin_px = 4.0f;  // the blades' edge (penumbra, halo) left out
 constexpr float ring_px = 6.0f;  // width of the band along the field's edge
+constexpr int collimator_side = 512;  // CollimatorDetector's copy (it refines blades on it)
+constexpr float collimator_margin_px = 2.0f;  // its field's edge left out (on n's scale)
+constexpr double max_field_share = 0.97;  // a larger detected field counts as none (below)
 // Saturation counts when at least this share of the pixels sit exactly at the maximum and
 // the image holds at least this many grey levels (fitted on synthetic images only, seeds
 // 21-23: see detect_polarity_of_pixels).
@@ -29,8 +33,9 @@ constexpr double max_ring_saturated = 0.5;
 
 namespace detail {
 
-const std::array<const char*, PolarityCues::count> PolarityCues::names = {"edge", "saturated", "levels",
-                                                                          "ring_saturated"};
+const std::array<const char*, PolarityCues::count> PolarityCues::names = {
+    "edge",      "saturated",  "levels",   "ring_saturated", "raw_field", "raw_edge", "raw_ring_saturated",
+    "display_field", "display_edge", "display_ring_saturated"};
 
 PolarityCues polarity_cues(const cv::Mat& pixels) {
   CV_Assert(pixels.type() == CV_32FC1);
@@ -82,6 +87,40 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
     at_max.convertTo(share, CV_32F, 1.0 / 255.0);
     cues.ring_saturated = cv::mean(shrink_to(share, detection_side), ring)[0];
   }
+  // The same band inside the field the collimator detector finds under each hypothesis
+  // (preprocessing, training and inference share that detector), run on a copy of at most
+  // collimator_side pixels and its polygon scaled to n. Without a field the whole image is
+  // the field.
+  const cv::Mat medium = shrink_to(pixels, collimator_side);
+  cv::Mat share;
+  at_max.convertTo(share, CV_32F, 1.0 / 255.0);
+  share = shrink_to(share, detection_side);
+  const CollimatorDetector detector;
+  for (const bool raw : {true, false}) {
+    CollimatorField found = detector.detect(medium, raw);
+    PolarityCues::Hypothesis& h = raw ? cues.as_raw : cues.as_display;
+    cv::Mat mask(n.size(), CV_8U, cv::Scalar(255));
+    if (found.present) {
+      const double sx = double(n.cols) / medium.cols, sy = double(n.rows) / medium.rows;
+      for (auto& p : found.polygon) p = cv::Point2f(float(p.x * sx), float(p.y * sy));
+      mask = field_mask(found, n.size());
+    }
+    // A field that keeps nearly the whole image leaves a sliver along its border for the
+    // shielded side: a blade there cannot be told from the image's edge (fitted on synthetic
+    // images only), so the whole image is the field then.
+    if (found.present && cv::countNonZero(mask) < max_field_share * double(n.total())) h.field = 1;
+    else mask.setTo(255);
+    cv::Mat padded, d;
+    cv::copyMakeBorder(mask, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
+    cv::distanceTransform(padded, d, cv::DIST_L2, 3);
+    d = d(cv::Rect(1, 1, n.cols, n.rows));
+    const cv::Mat inside = d > collimator_margin_px;
+    const cv::Mat band = inside & (d <= collimator_margin_px + ring_px);
+    if (cv::countNonZero(band) > 0) {
+      h.edge = cv::mean(n, band)[0] - cv::mean(n, inside)[0];
+      h.ring_saturated = cv::mean(share, band)[0];
+    }
+  }
   return cues;
 }
 
@@ -94,9 +133,24 @@ Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
   // signal stays below full scale with its noise on it. Its absence says nothing (many
   // clinical images are not clipped), so the edge cue decides then. Below 200 grey levels a
   // flat open beam can sit on one quantisation level, so saturation is not judged.
+  //
+  // A detector that clips the open beam saturates where the beam meets the blades: a band
+  // along a detected field's edge mostly at the maximum, under either hypothesis (a display
+  // image's band there is its dark open beam; only a field the detector found counts, not
+  // the whole image's border, which a display image's white shutter can fill).
+  const auto clipped = [](const detail::PolarityCues::Hypothesis& h) {
+    return h.field > 0 && h.ring_saturated >= max_ring_saturated;
+  };
+  if (clipped(cues.as_raw) || clipped(cues.as_display)) return Polarity::raw;
   if (cues.levels >= min_levels && cues.saturated >= min_saturated &&
       cues.ring_saturated < max_ring_saturated)
     return Polarity::display;
+  // A hypothesis is self-consistent when the collimator detector, told it, finds a field
+  // whose edge cue agrees with it (bright band: raw; dark band: display). One consistent
+  // hypothesis decides; with both or neither, the edge along the blade finder's field does.
+  const bool raw_consistent = cues.as_raw.field > 0 && cues.as_raw.edge > 0;
+  const bool display_consistent = cues.as_display.field > 0 && cues.as_display.edge < 0;
+  if (raw_consistent != display_consistent) return raw_consistent ? Polarity::raw : Polarity::display;
   return cues.edge > 0 ? Polarity::raw : Polarity::display;
 }
 

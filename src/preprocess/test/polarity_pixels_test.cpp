@@ -53,13 +53,13 @@ TEST(PolarityOfPixels, SyntheticRadiographsAtEveryDepth) {
   for (const auto& [key, t] : tally)
     std::cout << key << ": " << t.first << "/" << t.second << "\n";
   // The issue asks for 98 % of both. Display images are windowed and clipped, which the
-  // saturation cue sees: 100 % on 461 synthetic display images (polarity_lab, seeds 2-5 and
-  // 11-13). Raw images rest on the field-edge cue alone: 89.7 % (seeds 2-5) and 97.2 %
-  // (11-13), so raw guards what it reaches, that a regression shows.
+  // saturation cue sees: 100 % here and on 1024 synthetic display copies (polarity_lab eval,
+  // /tmp/polset). Raw images rest on the field-edge cues: 75/75 here, 94.6 % on polarity_lab's
+  // 1044 raw copies (92.7 % before the collimator detector's self-consistency test).
   const auto [display_right, display_seen] = by_truth[Polarity::display];
   const auto [raw_right, raw_seen] = by_truth[Polarity::raw];
   EXPECT_GE(display_right, 0.98 * display_seen) << display_right << "/" << display_seen;
-  EXPECT_GE(raw_right, 0.88 * raw_seen) << raw_right << "/" << raw_seen;
+  EXPECT_GE(raw_right, 0.98 * raw_seen) << raw_right << "/" << raw_seen;
 }
 
 // A raw image whose open beam the detector clipped at full scale: gain so that everything
@@ -91,9 +91,10 @@ TEST(PolarityOfPixels, RawWithTheOpenBeamClippedAtFullScale) {
     }
   }
   std::cout << "clipped raw: " << right << "/" << seen << "\n";
-  // Reached: 39/66. The misses are fields the anatomy fills, whose edge band holds little of
-  // the clipped open beam (ring_saturated 0-0.48, overlapping display images' 0-0.56).
-  EXPECT_GE(right, 0.55 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
+  // Reached: 45/66 (39/66 before the collimator detector's fields). The misses are fields
+  // the anatomy fills, whose edge band holds little of the clipped open beam, under both
+  // hypotheses' fields too.
+  EXPECT_GE(right, 0.68 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
 }
 
 // The segmenter tests' phantom: open beam, an ellipse of soft tissue, a bar of bone, dark
@@ -129,8 +130,9 @@ TEST(PolarityOfPixels, PhantomsWithAFlatOpenBeamAreRaw) {
           const int px = inset ? std::max(6, std::min(size.width, size.height) / 10) : 0;
           const cv::Mat pixels = flat_phantom(size, px, sigma, clip);
           const auto cues = detail::polarity_cues(pixels);
-          // Known misses: clipped, uncollimated, 256 px and up (ring saturated ~0.4 < 0.5).
-          if (clip && px == 0 && size.width >= 256) continue;
+          // Known misses: clipped, uncollimated, noisy, 256 px and up (no field under either
+          // hypothesis; the image's border band is ~0.4 saturated, below 0.5).
+          if (clip && px == 0 && sigma > 0 && size.width >= 256) continue;
           EXPECT_EQ(detect_polarity_of_pixels(pixels), Polarity::raw)
               << size << " inset " << px << " noise " << sigma << (clip ? " clipped" : "")
               << ": edge " << cues.edge << ", saturated " << cues.saturated << ", levels " << cues.levels << ", ring saturated " << cues.ring_saturated;
@@ -158,11 +160,12 @@ TEST(PolarityOfPixels, RealDisplayRadiographs) {
     }
     std::cout << folder << ": " << right << "/" << here << "\n";
     seen += here;
-    // Every image is display. Known misses: mammograms whose breast lies along the
-    // chest-wall edge of the image (3 of the 16 in real-dev/mammo); the issue wants none.
+    // Every image is display. Known miss: mammogram B_3680 (1 of the 16 in real-dev/mammo):
+    // the detector finds no display field, its raw field disagrees with raw, and the band
+    // along the blade finder's field is brighter than the field; the issue wants none.
     const bool mammo = folder.parent_path().filename() == "mammo";
     if (mammo) {
-      EXPECT_GE(right, here - 3) << folder;
+      EXPECT_GE(right, here - 1) << folder;
     } else {
       EXPECT_EQ(right, here) << folder << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
     }
