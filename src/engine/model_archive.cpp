@@ -336,8 +336,8 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
   // Every record but the tensor storages (checked as they are read) is small: checked here.
   for (zip_int64_t i = 0; i < entries; ++i) {
     const char* entry = zip_get_name(zip_->handle, static_cast<zip_uint64_t>(i), 0);
-    if (entry && std::string(entry).rfind(prefix_ + "data/", 0) != 0 && std::string(entry).back() != '/')
-      zip_->read(entry, path);
+    const std::string name = entry ? entry : "";
+    if (!name.empty() && name.rfind(prefix_ + "data/", 0) != 0 && name.back() != '/') zip_->read(name, path);
   }
 
   const auto pickle = zip_->read(prefix_ + "data.pkl", path);

@@ -3,6 +3,8 @@
 // an error naming the file. engine_test compares it with LibTorch's own files.
 #include <gtest/gtest.h>
 
+#include <zip.h>
+
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -47,6 +49,24 @@ TEST(ModelArchive, ReadsAModuleOfTensorsWrittenByHand) {
   EXPECT_EQ(archive.read_float("c1.weight").values.size(), 18u);
   EXPECT_EQ(archive.read_float("c1.bias").shape, (std::vector<int64_t>{2}));
   EXPECT_EQ(archive.description().network.architecture, "xnet");
+}
+
+// Fuzzing (model_archive_fuzz, after the CRC checks): a zip entry with an empty name made the
+// check of every record read the last character of an empty string.
+TEST(ModelArchive, AnEntryWithAnEmptyNameIsPassedOver) {
+  const fs::path file = test::scratch_dir() / "model.pt";
+  test::write_model_zip(file, xnet_pickle([](test::PickleWriter& p) {
+                          p.str("c1").begin_object("Conv").str("bias").tensor("0", 2, 0, {2}, {1}).end_object();
+                        }),
+                        {{"0", floats(2)}});
+  int error = 0;
+  zip_t* zip = zip_open(file.c_str(), 0, &error);
+  ASSERT_NE(zip, nullptr);
+  static const char bytes[] = "xy";
+  ASSERT_GE(zip_file_add(zip, "", zip_source_buffer(zip, bytes, 2, 0), 0), 0);
+  ASSERT_EQ(zip_close(zip), 0);
+  const ModelArchive archive(file);
+  EXPECT_EQ(archive.read_float("c1.bias").values.size(), 2u);
 }
 
 namespace {
