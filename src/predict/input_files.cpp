@@ -1,7 +1,6 @@
 #include "predict/input_files.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -17,13 +16,8 @@ namespace {
 
 // The names an earlier predict recorded as its outputs in `folder` (none when it wrote nothing there).
 const std::set<std::string>& outputs_in(const fs::path& folder, std::map<fs::path, std::set<std::string>>& known) {
-  const auto [it, inserted] = known.try_emplace(folder);
-  if (inserted) {
-    std::ifstream list(folder / kOutputsList);
-    for (std::string name; std::getline(list, name);)
-      if (!name.empty()) it->second.insert(name);
-  }
-  return it->second;
+  const auto found = known.find(folder);
+  return found != known.end() ? found->second : known.emplace(folder, recorded_outputs(folder)).first->second;
 }
 
 std::vector<fs::path> radiographs_in(const fs::path& folder) {

@@ -42,10 +42,7 @@ void record_outputs(const fs::path& dir, const PredictionPaths& paths, bool save
   static std::map<fs::path, std::set<std::string>> recorded;
   std::lock_guard lock(mutex);
   auto& names = recorded[dir];
-  if (names.empty()) {
-    std::ifstream list(dir / kOutputsList);
-    for (std::string name; std::getline(list, name);) names.insert(name);
-  }
+  if (names.empty()) names = recorded_outputs(dir);
   std::string lines;
   for (const auto& file : {paths.mask, paths.overlay, paths.summary, paths.probabilities}) {
     if (file == paths.probabilities && !save_probabilities) continue;
@@ -58,6 +55,14 @@ void record_outputs(const fs::path& dir, const PredictionPaths& paths, bool save
 }
 
 }  // namespace
+
+std::set<std::string> recorded_outputs(const fs::path& dir) {
+  std::set<std::string> names;
+  std::ifstream list(dir / kOutputsList);
+  for (std::string name; std::getline(list, name);)
+    if (!name.empty()) names.insert(name);
+  return names;
+}
 
 cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity) {
   cv::Mat canonical = to_canonical(radiograph, polarity), gray;

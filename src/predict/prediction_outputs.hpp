@@ -10,6 +10,7 @@
 // set whole: the JSON is renamed into place last, so a STEM.json means the image's outputs
 // are complete, and a failed image leaves none of its outputs.
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,9 @@ namespace xnet {
 // The file in each output folder that lists, a name a line, every file predict wrote there
 // (before renaming it into place): input_files.hpp leaves them out of a later run's inputs.
 constexpr const char* kOutputsList = ".xnet-outputs";
+
+// The names that folder's outputs list holds (none when predict never wrote there).
+std::set<std::string> recorded_outputs(const std::filesystem::path& dir);
 
 struct PredictionPaths {
   std::filesystem::path mask, overlay, summary, probabilities;
