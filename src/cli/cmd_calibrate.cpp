@@ -3,7 +3,9 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/model_argument.hpp"
 #include "cli/options.hpp"
+#include "core/error.hpp"
 #include "model/model_file.hpp"
 #include "predict/calibration_fit.hpp"
 
@@ -11,7 +13,7 @@ namespace xnet::cli {
 
 namespace {
 struct CalibrateCommandOptions {
-  std::string model, data;
+  std::string model, data, out;
   SegmenterOptions segmenter;
   CalibrateOptions calibrate;
 };
@@ -23,7 +25,7 @@ void add_calibrate_command(CLI::App& app) {
       "Fit temperature scaling and soft-tissue thresholds (global and per category) on validation data "
       "and store them in the model file");
   auto opt = std::make_shared<CalibrateCommandOptions>();
-  cmd->add_option("MODEL", opt->model, "Model file (rewritten)")->required()->check(CLI::ExistingFile);
+  add_model_argument(*cmd, opt->model, "Model, rewritten unless --out is given");
   cmd->add_option("DATA", opt->data, "Dataset folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--split", opt->calibrate.split, "Split fitted on (split.csv beside the model), or all")
       ->check(CLI::IsMember({"all", "train", "val", "test"}))
@@ -39,12 +41,19 @@ void add_calibrate_command(CLI::App& app) {
   cmd->add_option("--polarity", opt->segmenter.polarity, "auto|raw|display")
       ->check(CLI::IsMember({"auto", "raw", "display"}))
       ->capture_default_str();
+  cmd->add_option("--out", opt->out, "Write the calibrated model here instead of rewriting MODEL "
+                  "(needed for the shipped default model, which is never rewritten)");
   add_threads_option(*cmd, opt->segmenter.threads);
   add_device_option(*cmd, opt->segmenter.device);
   cmd->callback([opt] {
+    if (opt->out.empty() && is_shipped_default_model(opt->model))
+      throw UsageError("the shipped default model is not rewritten: give --out NEW.pt for the calibrated copy");
     const auto calibration = calibrate_model(opt->model, opt->data, opt->segmenter, opt->calibrate);
-    model::update_model(opt->model, [&](model::ModelFile& meta) { store_calibration(calibration, meta); });
-    std::printf("%sstored in %s\n", format_calibration(calibration).c_str(), opt->model.c_str());
+    const std::string target = opt->out.empty() ? opt->model : opt->out;
+    auto model = model::load_model(opt->model);
+    store_calibration(calibration, model.meta);
+    model::save_model(target, model.meta, *model.net);
+    std::printf("%sstored in %s\n", format_calibration(calibration).c_str(), target.c_str());
   });
 }
 

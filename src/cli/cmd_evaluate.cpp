@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/model_argument.hpp"
 #include "cli/segmenter_options.hpp"
 #include "predict/evaluation.hpp"
 
@@ -22,7 +23,7 @@ void add_evaluate_command(CLI::App& app) {
       "Evaluate a model on a dataset: metrics table and metrics.json. By default measures exactly what "
       "'xnet predict' writes (same thresholds, clean-up and collimator, full resolution)");
   auto opt = std::make_shared<EvaluateCommandOptions>();
-  cmd->add_option("MODEL", opt->model, "Model file")->required()->check(CLI::ExistingFile);
+  add_model_argument(*cmd, opt->model, "Model");
   cmd->add_option("DATA", opt->data, "Dataset folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--split", opt->evaluate.split, "all | train|val|test (from split.csv beside the model)")
       ->check(CLI::IsMember({"all", "train", "val", "test"}))

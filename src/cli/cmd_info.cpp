@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/model_argument.hpp"
 #include "model/model_file.hpp"
 
 namespace xnet::cli {
@@ -10,7 +11,7 @@ namespace xnet::cli {
 void add_info_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("info", "Print a model's architecture, parameters, input size, classes and provenance");
   auto model = std::make_shared<std::string>();
-  cmd->add_option("MODEL", *model, "Model file (model.pt)")->required();
+  add_model_argument(*cmd, *model, "Model");
   cmd->callback([model] {
     const auto loaded = xnet::model::load_model(*model);
     const auto& meta = loaded.meta;
@@ -18,7 +19,8 @@ void add_info_command(CLI::App& app) {
     const auto describe = [](const nlohmann::json& j) { return j.empty() ? std::string("(none)") : j.dump(); };
     std::string classes;
     for (const auto& c : meta.classes) classes += (classes.empty() ? "" : ", ") + c;
-    std::cout << "model:           " << *model << "\n"
+    std::cout << "model:           " << *model
+              << (is_shipped_default_model(*model) ? " (the default model)" : "") << "\n"
               << "architecture:    " << spec.architecture << " (base filters " << spec.base_filters
               << ", depth " << spec.depth << ", kernel " << spec.kernel_size << ", upsampling "
               << spec.upsampling << ")\n"

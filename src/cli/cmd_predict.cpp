@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/model_argument.hpp"
 #include "cli/segmenter_options.hpp"
 #include "core/error.hpp"
 #include "predict/batch_prediction.hpp"
@@ -35,7 +36,7 @@ void print_breakdown(const BatchSummary& s) {
 void add_predict_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("predict", "Segment radiographs at full resolution: mask, overlay and JSON per image");
   auto opt = std::make_shared<PredictOptions>();
-  cmd->add_option("MODEL", opt->model, "Model file")->required()->check(CLI::ExistingFile);
+  add_model_argument(*cmd, opt->model, "Model");
   cmd->add_option("INPUT", opt->inputs, "Images, or folders searched for every radiograph inside")->required();
   cmd->add_option("--out", opt->batch.out, "Output folder (created)")->required();
   cmd->add_option("--category", opt->batch.category,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include <torch/torch.h>
@@ -116,6 +117,19 @@ HistoryRow history_row(const nlohmann::json& j) {
   return {j[0].get<int>(), j[1], j[2], j[3], j[4], j[5], j[6]};
 }
 
+// What made a synthetic training set (its synth.json, written by `xnet synth`), so that a model's
+// provenance says it saw no real radiograph; null for other datasets.
+nlohmann::json synthetic_origin(const fs::path& data) {
+  std::ifstream in(data / "synth.json");
+  if (!in) return nullptr;
+  const auto synth = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!synth.is_object()) return nullptr;
+  return {{"generator", "xnet synth"},
+          {"seed", synth.value("seed", nlohmann::json())},
+          {"size", synth.value("size", nlohmann::json())},
+          {"images", synth.contains("images") ? synth["images"].size() : 0}};
+}
+
 void write_history(const fs::path& file, const std::vector<HistoryRow>& rows) {
   std::ostringstream out;
   out << "epoch,train_loss,val_loss,val_accuracy,val_weighted_f1,lr,seconds\n";
@@ -172,6 +186,7 @@ class Session {
   torch::Device device_{torch::kCPU};
   TrainingData data_;
   NetworkSpec spec_;
+  nlohmann::json init_provenance_;  // of the --init model: a fine-tuned model says what it came from
   std::shared_ptr<SegmentationNetImpl> net_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   LearningRateSchedule schedule_;
@@ -193,6 +208,7 @@ void Session::build_network() {
                                     " classes, this dataset needs " + std::to_string(data_.classes));
     spec_ = init.meta.network;
     net_ = init.net;
+    init_provenance_ = init.meta.provenance;
   } else {
     spec_.architecture = o_.model;
     spec_.base_filters = o_.base_filters;
@@ -258,6 +274,8 @@ void Session::save_best_model(int epoch, double val_loss) {
   meta.thresholds = nlohmann::json::object();
   meta.provenance = {{"command", "xnet train"},
                      {"data", fs::absolute(o_.data).string()},
+                     {"synthetic_data", synthetic_origin(o_.data)},
+                     {"initialised_from", init_provenance_},
                      {"epoch", epoch},
                      {"val_loss", val_loss},
                      {"train_images", data_.indices(SplitPart::train).size()},
