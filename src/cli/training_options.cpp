@@ -37,6 +37,8 @@ void add_training_options(CLI::App& cmd, TrainOptions& o, std::string& augment) 
   cmd.add_option("--split-file", o.split_file, "Reuse a split.csv (image,split)")->check(CLI::ExistingFile);
   cmd.add_option("--init", o.init, "Start from a trained model: a model.pt, or 'default' (fine-tuning the shipped model)")
       ->transform(model_file_or_default());
+  cmd.add_flag("--square-windows", o.square_windows,
+               "See elongated images (over 1.4:1) as overlapping square windows instead of squashing them");
   cmd.add_option("--freeze", o.freeze, "Train only the decoder")->check(CLI::IsMember({"encoder"}));
   cmd.add_option("--collimator-class", o.collimator_class,
                  "auto: a 4th class when any mask has label 3; off: label 3 is ignored")

@@ -24,9 +24,9 @@ void check_probabilities(const std::vector<cv::Mat>& probabilities) {
   }
 }
 
-cv::Size scaled_size(int side_at_network, cv::Size image, int network_input_size) {
-  const double sx = double(image.width) / network_input_size;
-  const double sy = double(image.height) / network_input_size;
+cv::Size scaled_size(int side_at_network, cv::Size image, cv::Size network_grid) {
+  const double sx = double(image.width) / network_grid.width;
+  const double sy = double(image.height) / network_grid.height;
   return {std::max(1, int(std::lround(side_at_network * sx))),
           std::max(1, int(std::lround(side_at_network * sy)))};
 }
@@ -173,11 +173,10 @@ cv::Mat postprocess(cv::Mat labels, const PostprocessOptions& options) {
   if (labels.type() != CV_8UC1) throw Error("postprocess: the label map must be CV_8U");
   const cv::Size size = labels.size();
   if (options.bone_opening && options.bone_opening_size > 1)
-    labels = open_bone(labels, scaled_size(options.bone_opening_size, size, options.network_input_size));
+    labels = open_bone(labels, scaled_size(options.bone_opening_size, size, options.network_grid));
   if (options.bone_dilation > 0) labels = dilate_bone(labels, options.bone_dilation);
   if (options.remove_small_regions && options.min_region_pixels > 1) {
-    const double area_ratio = double(size.area()) /
-                              (double(options.network_input_size) * options.network_input_size);
+    const double area_ratio = double(size.area()) / double(options.network_grid.area());
     labels = remove_small_regions(labels, int(std::lround(options.min_region_pixels * area_ratio)));
   }
   return labels;

@@ -14,9 +14,10 @@ struct PostprocessOptions {
   double soft_tissue_threshold = 0.6;
 
   // Sizes below are given at the network's scale (its input side, 200 px in reference.md) and
-  // multiplied by (image side / network_input_size) per axis, so the clean-up removes the same
-  // anatomy whatever the detector's resolution (10x10 at 200 px -> 75x75 at 1500 px).
-  int network_input_size = 200;
+  // multiplied by (image side / network grid side) per axis, so the clean-up removes the same
+  // anatomy whatever the detector's resolution (10x10 at 200 px -> 75x75 at 1500 px). The
+  // grid is the logits' size (preprocess/preprocessing.hpp: network_grid).
+  cv::Size network_grid{200, 200};
 
   // Bone clean-up: opening of the bone mask removes bone groups a square of this side does not
   // fit into; the removed pixels take their surroundings' majority class. reference.md opens

@@ -49,7 +49,7 @@ Calibration calibrate_model(const fs::path& model_file, const fs::path& data,
   for_each_sample(samples, classes, "calibrate: temperature", options.show_progress,
                   [&](const Sample&, const Radiograph& r, const cv::Mat& truth) {
     const auto out = segmenter.network_logits(r);
-    reservoir.add(out.logits, resize_labels(truth, segmenter.input_size()));
+    reservoir.add(out.logits, resize_labels(truth, out.logits.front().size()));
   });
   result.temperature = eval::fit_temperature(reservoir.sample());
 

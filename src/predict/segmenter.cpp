@@ -62,13 +62,39 @@ struct Segmenter::Impl {
       field = CollimatorDetector().detect(r.pixels, polarity == Polarity::raw);
       field_pixels = exposed_field_mask(*field, r.pixels.size());
     }
-    cv::Mat input = network_input(r, polarity, preprocessing, field_pixels);
+    const cv::Mat input = network_input(r, polarity, preprocessing, field_pixels);
     CV_Assert(input.type() == CV_32FC1 && input.isContinuous());
     timings.preprocess = seconds_since(start);
     start = Clock::now();
-    auto out = network->logits(input);
+    auto out = windowed_logits(input);
     timings.network = seconds_since(start);
     return out;
+  }
+
+  // The logits over the whole grid: one pass for a square grid, else each window's, blended
+  // where they overlap with weights falling linearly to a window's ends (no seams where one
+  // window's border context is poorer than its neighbour's centre).
+  std::vector<cv::Mat> windowed_logits(const cv::Mat& input) const {
+    const auto windows = network_windows(input.size());
+    if (windows.size() == 1) return network->logits(input);
+    const bool across = input.cols > input.rows;  // windows follow each other along x
+    const int side = windows.front().width;
+    cv::Mat ramp(across ? 1 : side, across ? side : 1, CV_32F);
+    for (int t = 0; t < side; ++t)
+      ramp.at<float>(t) = static_cast<float>(std::min(t + 0.5, side - t - 0.5) / (0.5 * side));
+    cv::Mat weight_map;
+    cv::repeat(ramp, across ? side : 1, across ? 1 : side, weight_map);
+    std::vector<cv::Mat> sum;
+    cv::Mat weights = cv::Mat::zeros(input.size(), CV_32F);
+    for (const cv::Rect& w : windows) {
+      const auto out = network->logits(input(w).clone());
+      if (sum.empty())
+        for (std::size_t c = 0; c < out.size(); ++c) sum.push_back(cv::Mat::zeros(input.size(), CV_32F));
+      for (std::size_t c = 0; c < out.size(); ++c) sum[c](w) += out[c].mul(weight_map);
+      weights(w) += weight_map;
+    }
+    for (auto& map : sum) map /= weights;
+    return sum;
   }
 };
 
@@ -148,7 +174,7 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
     s.soft_tissue_threshold = soft_tissue_threshold(category);
     auto post = m.options.postprocess;
     post.soft_tissue_threshold = s.soft_tissue_threshold;
-    post.network_input_size = m.preprocessing.input_size;
+    post.network_grid = logits.front().size();
     s.labels = postprocess(decide_labels(s.probabilities, s.soft_tissue_threshold), post);
     if (m.options.detect_collimator) {
       // The network's collimator class, when it has one, is a second cue; without it the

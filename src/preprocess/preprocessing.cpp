@@ -1,5 +1,6 @@
 #include "preprocess/preprocessing.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
@@ -13,12 +14,12 @@ namespace {
 constexpr const char* canonical_method = "attenuation-percentile-v1";
 constexpr double minimum_field_fraction = 0.02;
 
-cv::Mat resized(const cv::Mat& image, int size) {
-  if (image.cols == size && image.rows == size) return image.clone();
-  if (image.cols >= size && image.rows >= size) return area_shrink(image, cv::Size(size, size));
+cv::Mat resized(const cv::Mat& image, cv::Size size) {
+  if (image.size() == size) return image.clone();
+  if (image.cols >= size.width && image.rows >= size.height) return area_shrink(image, size);
   cv::Mat out;
-  cv::resize(image, out, cv::Size(size, size), 0, 0,
-             image.cols > size || image.rows > size ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::resize(image, out, size, 0, 0,
+             image.cols > size.width || image.rows > size.height ? cv::INTER_AREA : cv::INTER_LINEAR);
   return out;
 }
 }  // namespace
@@ -29,7 +30,8 @@ void to_json(nlohmann::json& j, const Preprocessing& p) {
                      {"low_percentile", p.low_percentile},
                      {"high_percentile", p.high_percentile},
                      {"attenuation_floor", p.attenuation_floor},
-                     {"within_field", p.within_field}};
+                     {"within_field", p.within_field},
+                     {"square_windows", p.square_windows}};
 }
 
 void from_json(const nlohmann::json& j, Preprocessing& p) {
@@ -43,6 +45,7 @@ void from_json(const nlohmann::json& j, Preprocessing& p) {
   read.high_percentile = j.value("high_percentile", read.high_percentile);
   read.attenuation_floor = j.value("attenuation_floor", read.attenuation_floor);
   read.within_field = j.value("within_field", false);  // absent: a model from before the option
+  read.square_windows = j.value("square_windows", false);
   if (read.input_size < 8 || read.input_size > 1024)  // the model description's bounds
     throw Error("preprocessing: input_size must be 8..1024 (found " +
                 std::to_string(read.input_size) + ")");
@@ -93,23 +96,44 @@ cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
   return canonical_of_pixels(radiograph.pixels, polarity, preprocessing);
 }
 
+cv::Size network_grid(cv::Size image, const Preprocessing& preprocessing) {
+  const int side = preprocessing.input_size;
+  const int shorter = std::min(image.width, image.height), longer = std::max(image.width, image.height);
+  if (!preprocessing.square_windows || shorter <= 0 || longer <= max_squash_aspect * shorter)
+    return {side, side};
+  const int along = static_cast<int>(std::lround(double(side) * longer / shorter));
+  return image.width > image.height ? cv::Size(along, side) : cv::Size(side, along);
+}
+
+std::vector<cv::Rect> network_windows(cv::Size grid) {
+  const int side = std::min(grid.width, grid.height), length = std::max(grid.width, grid.height);
+  const int travel = length - side;
+  // Steps of at most three quarters of a window.
+  const int count = travel <= 0 ? 1 : 1 + static_cast<int>(std::ceil(travel / (0.75 * side)));
+  std::vector<cv::Rect> windows;
+  for (int i = 0; i < count; ++i) {
+    const int at = count == 1 ? 0 : static_cast<int>(std::lround(double(travel) * i / (count - 1)));
+    windows.push_back(grid.width > grid.height ? cv::Rect(at, 0, side, side) : cv::Rect(0, at, side, side));
+  }
+  return windows;
+}
+
 cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,
                       const Preprocessing& preprocessing, const cv::Mat& field) {
   if (radiograph.pixels.empty()) throw file_error(radiograph.source, "empty image");
+  const cv::Size grid = network_grid(radiograph.pixels.size(), preprocessing);
   cv::Mat small_field;
   if (!field.empty()) {
     CV_Assert(field.size() == radiograph.pixels.size());
-    const int size = preprocessing.input_size;
-    cv::resize(field, small_field, cv::Size(size, size), 0, 0, cv::INTER_NEAREST);
+    cv::resize(field, small_field, grid, 0, 0, cv::INTER_NEAREST);
   }
-  return canonical_of_pixels(resized(radiograph.pixels, preprocessing.input_size),
-                             polarity, preprocessing, small_field);
+  return canonical_of_pixels(resized(radiograph.pixels, grid), polarity, preprocessing, small_field);
 }
 
-cv::Mat resize_labels(const cv::Mat& labels, int size) {
+cv::Mat resize_labels(const cv::Mat& labels, cv::Size size) {
   CV_Assert(labels.type() == CV_8UC1);
   cv::Mat out;
-  cv::resize(labels, out, cv::Size(size, size), 0, 0, cv::INTER_NEAREST);
+  cv::resize(labels, out, size, 0, 0, cv::INTER_NEAREST);
   return out;
 }
 

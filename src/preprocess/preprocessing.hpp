@@ -1,6 +1,8 @@
 #pragma once
 // What a radiograph becomes before the network sees it. Stored in the model file and applied
 // identically at training and at prediction.
+#include <vector>
+
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
@@ -24,7 +26,19 @@ struct Preprocessing {
   // the range and squeeze or shift everything inside. Model files before this option were
   // trained without it (false when absent).
   bool within_field = true;
+  // An elongated image (long side over short side above max_squash_aspect) is seen on a grid
+  // whose short side is input_size and long side in proportion, covered by overlapping square
+  // windows of input_size (network_windows). Squashed into one square instead, a 1:8 long-leg
+  // radiograph shows femurs as short blobs no training image looks like. Off by default: with
+  // the demo's model trained on square synthetic images, windows lowered long-leg bone recall
+  // on real-dev from 0.58 to 0.31 (rulers and stitching lines seen at full scale read as bone).
+  // Model files before this option squash every image (false when absent).
+  bool square_windows = false;
 };
+
+// Aspect ratios up to this are squashed into one square: two windows would add a network
+// pass for little change of shape (a 4:3 detector stretched by a third).
+inline constexpr double max_squash_aspect = 1.4;
 
 // "method" names the canonical representation below; reading a model file that names another
 // one is an error rather than a silent change of the network's input.
@@ -46,15 +60,24 @@ cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
 cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
                             const Preprocessing& preprocessing = {}, const cv::Mat& field = {});
 
-// The network's input: CV_32FC1 input_size x input_size. The pixels are resized first (area
+// The grid an image of this size is seen on: input_size x input_size, or for an elongated
+// image with square_windows, the short side at input_size and the long side in proportion.
+cv::Size network_grid(cv::Size image, const Preprocessing& preprocessing);
+
+// The square windows (side: the grid's short side) that cover a grid: one for a square grid,
+// else evenly spaced along the long side, neighbours overlapping by at least a quarter.
+std::vector<cv::Rect> network_windows(cv::Size grid);
+
+// The network's input: CV_32FC1 at network_grid(). The pixels are resized first (area
 // averaging when shrinking, like binning detector pixels; bilinear when enlarging), then
-// made canonical, so a 1500x1500 image costs one resize plus a 200x200 canonicalisation.
-// Non-square images are stretched; predictions are resized back to the input's size.
-// `field` as for canonical_of_pixels, at the radiograph's size.
+// made canonical over the whole grid (one intensity range for every window), so a 1500x1500
+// image costs one resize plus a 200x200 canonicalisation. Predictions are resized back to the
+// input's size. `field` as for canonical_of_pixels, at the radiograph's size.
 cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,
                       const Preprocessing& preprocessing, const cv::Mat& field = {});
 
-// Label maps (CV_8UC1) resized with nearest neighbour to size x size: labels are never mixed.
-cv::Mat resize_labels(const cv::Mat& labels, int size);
+// Label maps (CV_8UC1) resized with nearest neighbour: labels are never mixed.
+cv::Mat resize_labels(const cv::Mat& labels, cv::Size size);
+inline cv::Mat resize_labels(const cv::Mat& labels, int size) { return resize_labels(labels, {size, size}); }
 
 }  // namespace xnet

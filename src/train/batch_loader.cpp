@@ -1,6 +1,7 @@
 #include "train/batch_loader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -25,6 +26,19 @@ void append_pair(Batch& batch, const cv::Mat& image, const cv::Mat& labels, doub
   ++batch.count;
 }
 
+// The square window of a cached pair a batch takes: all of a square pair; of an elongated one
+// (preprocess/preprocessing.hpp: square_windows) the window at `where` (0 first .. 1 last)
+// along its long side, as prediction covers it with such windows.
+std::pair<cv::Mat, cv::Mat> window_of(const cv::Mat& image, const cv::Mat& labels, double where) {
+  if (image.rows == image.cols) return {image, labels};
+  const int side = std::min(image.rows, image.cols);
+  const int at = static_cast<int>(std::lround(where * (std::max(image.rows, image.cols) - side)));
+  const cv::Rect w = image.cols > image.rows ? cv::Rect(at, 0, side, side) : cv::Rect(0, at, side, side);
+  return {image(w).clone(), labels(w).clone()};
+}
+
+int window_side(const CachedSample& s) { return std::min(s.image.rows, s.image.cols); }
+
 Batch empty_batch(int count, int size, bool weights) {
   Batch b;
   b.size = size;
@@ -40,11 +54,12 @@ Batch empty_batch(int count, int size, bool weights) {
 Batch pack_batch(const std::vector<CachedSample>& cache, const std::vector<int>& order,
                  std::size_t first, std::size_t last, double boundary_weight,
                  double boundary_sigma) {
-  Batch b = empty_batch(static_cast<int>(last - first), cache.at(order.at(first)).image.rows,
+  Batch b = empty_batch(static_cast<int>(last - first), window_side(cache.at(order.at(first))),
                         boundary_weight > 0);
   for (std::size_t i = first; i < last; ++i) {
     const CachedSample& s = cache.at(order[i]);
-    append_pair(b, s.image, s.labels, boundary_weight, boundary_sigma);
+    const auto [image, labels] = window_of(s.image, s.labels, 0.5);  // validation: the centre
+    append_pair(b, image, labels, boundary_weight, boundary_sigma);
   }
   return b;
 }
@@ -74,13 +89,15 @@ Batch BatchLoader::build(int batch) const {
   std::seed_seq seq{static_cast<std::uint32_t>(plan_.seed), static_cast<std::uint32_t>(plan_.seed >> 32),
                     static_cast<std::uint32_t>(plan_.epoch), static_cast<std::uint32_t>(batch)};
   std::mt19937 rng(seq);
-  Batch b = empty_batch(static_cast<int>(last - first), cache_.at(order_.at(first)).image.rows,
+  Batch b = empty_batch(static_cast<int>(last - first), window_side(cache_.at(order_.at(first))),
                         plan_.boundary_weight > 0);
   for (std::size_t i = first; i < last; ++i) {
     const CachedSample& s = cache_.at(order_[i]);
     const bool detail = !s.detail_image.empty();
-    auto pair = augmenter_->apply(detail ? s.detail_image : s.image, detail ? s.detail_labels : s.labels, rng);
-    if (detail) pair = shrink_pair(pair.first, pair.second, s.image.rows);
+    const double where = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    const auto [image, labels] = window_of(detail ? s.detail_image : s.image, detail ? s.detail_labels : s.labels, where);
+    auto pair = augmenter_->apply(image, labels, rng);
+    if (detail) pair = shrink_pair(pair.first, pair.second, window_side(s));
     append_pair(b, pair.first, pair.second, plan_.boundary_weight, plan_.boundary_sigma);
   }
   return b;

@@ -34,7 +34,8 @@ struct BatchPlan {
   int queue_depth = 3;           // batches built ahead of the consumer
 };
 
-// Packs cache[order[i]] for i in [first, last) (no augmentation) into one batch.
+// Packs cache[order[i]] for i in [first, last) (no augmentation) into one batch; of an
+// elongated sample, its centre window (training batches take a window at random).
 Batch pack_batch(const std::vector<CachedSample>& cache, const std::vector<int>& order,
                  std::size_t first, std::size_t last, double boundary_weight = 0.0,
                  double boundary_sigma = 3.0);

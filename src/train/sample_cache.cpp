@@ -38,10 +38,10 @@ std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vecto
                                  pair.image.pixels.size())
             : cv::Mat();
     c.image = network_input(pair.image, polarity, preprocessing, field);
-    c.labels = resize_labels(pair.labels, preprocessing.input_size);
+    c.labels = resize_labels(pair.labels, c.image.size());
     if (detail_scale > 1) {
       c.detail_image = network_input(pair.image, polarity, detail, field);
-      c.detail_labels = resize_labels(pair.labels, detail.input_size);
+      c.detail_labels = resize_labels(pair.labels, c.detail_image.size());
     }
     c.category = sample.category;
     c.key = sample_key(dataset, sample);

@@ -14,8 +14,10 @@
 namespace xnet {
 
 struct CachedSample {
-  cv::Mat image;   // CV_32FC1 input_size^2, canonical (preprocess/preprocessing.hpp)
-  cv::Mat labels;  // CV_8UC1 input_size^2, nearest-resized; 0-3, 255 ignore
+  // At network_grid(): input_size^2, or input_size on the short side of an elongated image
+  // (batches take a square window of it: batch_loader.hpp).
+  cv::Mat image;   // CV_32FC1, canonical (preprocess/preprocessing.hpp)
+  cv::Mat labels;  // CV_8UC1, nearest-resized; 0-3, 255 ignore
   std::string category;
   std::string key;  // the image path relative to the dataset root, as in split.csv
   // The same pair at detail_scale x input_size (empty when the scale is 1). Augmentation crops

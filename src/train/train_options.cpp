@@ -19,7 +19,7 @@ int TrainOptions::max_epochs() const {
   F(model) F(base_filters) F(input_size) F(collimator_class) F(freeze) F(optimizer) F(lr)         \
   F(schedule) F(epochs) F(batch_size) F(epoch_size) F(patience) F(time_limit_minutes) F(l2)       \
   F(class_weights) F(boundary_weight) F(region_loss) F(region_weight) F(augment) F(seed)          \
-  F(threads) F(device) F(examples)
+  F(threads) F(device) F(examples) F(square_windows)
 
 void to_json(nlohmann::json& j, const TrainOptions& o) {
   j = nlohmann::json::object();

@@ -24,6 +24,8 @@ struct TrainOptions {
   std::string collimator_class = "auto";  // auto: 4 classes if any mask has label 3 | on | off
   std::filesystem::path init;             // start from a trained model file
   std::string freeze;                     // "" or "encoder"
+  // Elongated images as overlapping square windows, not squashed (preprocess/preprocessing.hpp).
+  bool square_windows = false;
 
   // Optimisation. Adam 1e-3 with cosine decay reaches a good model within a 15-minute CPU
   // budget; the reference's RMSprop 1e-4 (--optimizer rmsprop --lr 1e-4) needs many more epochs.

@@ -70,6 +70,13 @@ std::vector<SplitPart> choose_split(const TrainOptions& o, const std::vector<std
   return make_split(categories, o.fractions, o.seed);
 }
 
+Preprocessing preprocessing_of(const TrainOptions& o) {
+  Preprocessing p;
+  p.input_size = o.input_size;
+  p.square_windows = o.square_windows;
+  return p;
+}
+
 TrainingData prepare_data(const TrainOptions& o, const nlohmann::json* resumed_split, int threads) {
   const Dataset dataset = load_dataset(o.data);
   std::vector<int> labelled;
@@ -88,8 +95,7 @@ TrainingData prepare_data(const TrainOptions& o, const nlohmann::json* resumed_s
     throw file_error(o.data, "the split leaves no training or no validation image");
   write_split_csv(o.out / "split.csv", d.keys, d.parts);
 
-  Preprocessing pre;
-  pre.input_size = o.input_size;
+  const Preprocessing pre = preprocessing_of(o);
   // Augmentation zooms into crops by up to 1/(1-0.4) (reference.md): from twice the input size
   // the zoomed images stay sharp (sample_cache.hpp).
   const int detail_scale = o.augment ? 2 : 1;
@@ -267,9 +273,7 @@ void Session::save_best_model(int epoch, double val_loss) {
   meta.network = spec_;
   meta.input_size = o_.input_size;
   meta.classes.assign(label::names.begin(), label::names.begin() + data_.classes);
-  Preprocessing pre;
-  pre.input_size = o_.input_size;
-  meta.preprocessing = pre;
+  meta.preprocessing = preprocessing_of(o_);
   meta.calibration = {{"temperature", 1.0}};
   meta.thresholds = nlohmann::json::object();
   meta.provenance = {{"command", "xnet train"},
@@ -453,8 +457,7 @@ void write_training_preview(const TrainOptions& o, const fs::path& png) {
     picked.push_back(i);
   }
   if (picked.empty()) throw file_error(o.data, "no labelled image to preview");
-  Preprocessing pre;
-  pre.input_size = o.input_size;
+  const Preprocessing pre = preprocessing_of(o);
   const auto cache = cache_samples(dataset, picked, pre, resolve_threads(o.threads));
   const Augmenter augmenter(augment_options(o));
   std::mt19937 rng(static_cast<std::uint32_t>(o.seed));

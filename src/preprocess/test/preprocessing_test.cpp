@@ -115,9 +115,17 @@ TEST(NetworkInput, SizeTypeAndLabels) {
   const cv::Mat raw = test::render_raw(test::hand_attenuation(333, false), 20000.0, 8);
   cv::Mat wide;
   cv::resize(raw, wide, cv::Size(500, 333));
-  const cv::Mat input = network_input(test::as_radiograph(wide, 16), Polarity::raw, Preprocessing{});
+  Preprocessing windows;
+  windows.square_windows = true;
+  const cv::Mat input = network_input(test::as_radiograph(wide, 16), Polarity::raw, windows);
   EXPECT_EQ(input.type(), CV_32FC1);
-  EXPECT_EQ(input.size(), cv::Size(200, 200));
+  EXPECT_EQ(input.size(), cv::Size(300, 200));  // 1.5:1, beyond max_squash_aspect: windows
+  cv::Mat four_by_three;
+  cv::resize(raw, four_by_three, cv::Size(400, 300));
+  EXPECT_EQ(network_input(test::as_radiograph(four_by_three, 16), Polarity::raw, windows).size(),
+            cv::Size(200, 200));
+  EXPECT_EQ(network_input(test::as_radiograph(wide, 16), Polarity::raw, Preprocessing{}).size(),
+            cv::Size(200, 200));  // squashed by default
 
   cv::Mat labels(7, 9, CV_8UC1, cv::Scalar(1));
   labels(cv::Rect(0, 0, 3, 7)).setTo(255);
@@ -126,6 +134,39 @@ TEST(NetworkInput, SizeTypeAndLabels) {
   EXPECT_EQ(cv::countNonZero(resized != 1 & resized != 255), 0);  // no mixed values
   EXPECT_EQ(resized.at<std::uint8_t>(100, 10), 255);
   EXPECT_EQ(resized.at<std::uint8_t>(100, 190), 1);
+}
+
+TEST(NetworkGrid, ElongatedImagesKeepTheirShapeSquashedOnlyByOldModels) {
+  Preprocessing p;
+  p.input_size = 128;
+  p.square_windows = true;
+  EXPECT_EQ(network_grid({128, 1024}, p), cv::Size(128, 1024));   // a long-leg radiograph
+  EXPECT_EQ(network_grid({3000, 1000}, p), cv::Size(384, 128));
+  EXPECT_EQ(network_grid({1000, 1300}, p), cv::Size(128, 128));   // up to 1.4:1 squashed
+  p.square_windows = false;                                       // a model from before
+  EXPECT_EQ(network_grid({128, 1024}, p), cv::Size(128, 128));
+}
+
+TEST(NetworkWindows, CoverTheGridWithOverlappingSquares) {
+  EXPECT_EQ(network_windows({128, 128}), std::vector<cv::Rect>{cv::Rect(0, 0, 128, 128)});
+  for (const cv::Size grid : {cv::Size(128, 1024), cv::Size(300, 200), cv::Size(1001, 97)}) {
+    const auto windows = network_windows(grid);
+    const bool across = grid.width > grid.height;
+    const int side = std::min(grid.width, grid.height), length = std::max(grid.width, grid.height);
+    ASSERT_GE(windows.size(), 2u) << grid;
+    int previous_end = 0;
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+      const cv::Rect& w = windows[i];
+      EXPECT_EQ(w.width, side);
+      EXPECT_EQ(w.height, side);
+      EXPECT_EQ(w & cv::Rect({0, 0}, grid), w) << "inside the grid";
+      const int start = across ? w.x : w.y;
+      if (i == 0) EXPECT_EQ(start, 0);
+      else EXPECT_GE(previous_end - start, side / 4) << "neighbours overlap by a quarter";
+      previous_end = start + side;
+    }
+    EXPECT_EQ(previous_end, length) << "the last window ends at the grid's end";
+  }
 }
 
 TEST(PreprocessingJson, RoundTrip) {
@@ -143,9 +184,15 @@ TEST(PreprocessingJson, RoundTrip) {
   EXPECT_DOUBLE_EQ(back.attenuation_floor, 1e-3);
   EXPECT_TRUE(back.within_field);
   // A model file from before the option was trained on whole-image percentiles.
-  nlohmann::json old = j;
+  nlohmann::json old = nlohmann::json(p);
   old.erase("within_field");
   EXPECT_FALSE(old.get<Preprocessing>().within_field);
+  // ... and squashed every image into one square.
+  p.square_windows = true;
+  old = nlohmann::json(p);
+  EXPECT_TRUE(old.get<Preprocessing>().square_windows);
+  old.erase("square_windows");
+  EXPECT_FALSE(old.get<Preprocessing>().square_windows);
 }
 
 TEST(PreprocessingJson, RejectsWhatItCannotApply) {
