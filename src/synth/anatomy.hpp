@@ -22,6 +22,9 @@ struct Specimen {
   // Mammograms: the chest wall lies on the detector's edge, so the focus (a point on the
   // chest wall) goes on the left (-1) or right (+1) image edge, upright; 0: near the centre.
   int chest_wall_edge = 0;
+  double upright_chance = 0.0;     // share hung upright (small turns only): chest films
+  double window_margin = 0.0;      // display: window bottom lowered by up to this share of
+                                   // its width (lungs stay grey, not black)
   double collimator_chance = 0.8;  // share of images with blades in view
   double film_chance = 0.0;        // share of display images that are digitised film
 };

@@ -46,10 +46,10 @@ Specimen build_breast(Random& rng) {
   if (mlo) {
     // Axillary tail up to the top of the image, and the pectoral muscle as a wedge along
     // the chest wall, widest at the top.
-    compressed(b, {0, -half_height * 0.9}, nipple * rng.uniform(0.4, 0.55), half_height * 0.9,
-               0, thickness, rim, skin);
-    b.parts.push_back({Ellipsoid{{-sx * 10, -half_height * rng.uniform(1.0, 1.4)},
-                                 rng.uniform(35, 60), half_height * rng.uniform(1.0, 1.3),
+    compressed(b, {0, -half_height * 0.8}, nipple * rng.uniform(0.6, 0.75), half_height * 1.1,
+               sx * rng.uniform(-15, -5), thickness, rim, skin);
+    b.parts.push_back({Ellipsoid{{-sx * 25, -half_height * rng.uniform(1.2, 1.6)},
+                                 rng.uniform(40, 70), half_height * rng.uniform(1.6, 2.0),
                                  thickness * 0.5, sx * rng.uniform(12, 30), 0},
                        Tissue::organ});
   }
@@ -63,22 +63,27 @@ Specimen build_breast(Random& rng) {
   const cv::Point2d centre(sx * nipple * rng.uniform(0.35, 0.5), rng.normal(0, 8));
   const double gx = nipple * 0.45, gy = half_height * 0.65;
   const cv::Point2d tip(sx * (nipple - 5), 0);
-  for (int i = static_cast<int>(glandular * 260); i > 0; --i) {
-    const cv::Point2d c = inside_ellipse(rng, centre, gx, gy);
-    const cv::Point2d to_tip = tip - c;
-    const double radial = std::atan2(to_tip.y, to_tip.x) * 180 / M_PI;
-    b.parts.push_back({Ellipsoid{c, rng.uniform(3, 14), rng.uniform(2, 8), thickness * rng.uniform(0.1, 0.35),
-                                 radial + rng.normal(0, 25), 0},
-                       Tissue::organ});
+  // Lobes of many small overlapping patches: a cloud rather than separate blobs.
+  for (int lobe = static_cast<int>(4 + glandular * 30); lobe > 0; --lobe) {
+    const cv::Point2d l = inside_ellipse(rng, centre, gx, gy);
+    const double lx = rng.uniform(8, 25), ly = rng.uniform(6, 18);
+    for (int i = static_cast<int>(glandular * 60 + 10); i > 0; --i) {
+      const cv::Point2d c = inside_ellipse(rng, l, lx, ly);
+      const cv::Point2d to_tip = tip - c;
+      const double radial = std::atan2(to_tip.y, to_tip.x) * 180 / M_PI;
+      b.parts.push_back({Ellipsoid{c, rng.uniform(2, 8), rng.uniform(1, 4), thickness * rng.uniform(0.03, 0.12),
+                                   radial + rng.normal(0, 30), 0},
+                         Tissue::organ});
+    }
   }
-  for (int i = rng.integer(20, 60); i > 0; --i) {
+  for (int i = rng.integer(10, 40); i > 0; --i) {
     Tube strand;
     const cv::Point2d end = inside_ellipse(rng, centre - cv::Point2d(sx * nipple * 0.2, 0), gx, gy * 1.2);
     for (int j = 0; j <= 5; ++j) {
       const double f = j / 5.0;
       strand.points.push_back(tip + (end - tip) * f + cv::Point2d(rng.normal(0, 3), rng.normal(0, 3)));
-      strand.radius.push_back(rng.uniform(0.4, 1.2));
-      strand.depth.push_back(rng.uniform(2, 6));
+      strand.radius.push_back(rng.uniform(0.3, 0.8));
+      strand.depth.push_back(rng.uniform(1, 3));
     }
     b.parts.push_back({strand, Tissue::organ});
   }
@@ -102,7 +107,7 @@ Specimen build_breast(Random& rng) {
     }
 
   s.focus = {0, mlo ? -half_height * 0.2 : 0.0};
-  s.field_of_view_mm = rng.uniform(190, 280);
+  s.field_of_view_mm = rng.uniform(170, 250);
   s.exposure = ExposureClass::mammography;
   s.any_rotation = false;
   s.chest_wall_edge = edge;

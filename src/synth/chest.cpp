@@ -41,7 +41,7 @@ Tube rib(double side, cv::Point2d joint, double w, double d, double drop, double
   Tube t;
   const int n = 18;
   const double curvature = d * d / w;  // radius of curvature of the ellipse at the side
-  const double cap = 0.7 * std::sqrt(8.0 * curvature * thickness);
+  const double cap = 0.4 * std::sqrt(8.0 * curvature * thickness);
   for (int i = 0; i <= n; ++i) {
     const double phi = phi_end * i / n, f = phi / 180.0;
     const double x = joint.x + side * (w - std::abs(joint.x)) * std::sin(phi * deg);
@@ -113,10 +113,10 @@ Specimen build_chest(Random& rng) {
     const double w = (22 + 1.5 * i) * k, h = (15 + 0.6 * i) * k;
     const cv::Point2d c(rng.normal(0, 1), vertebra_y(i));
     b.parts.push_back(long_bone(c - cv::Point2d(w / 2 - h / 2, 0), c + cv::Point2d(w / 2 - h / 2, 0), h / 2,
-                                h / 2, 0.92, 0.8, 0.8, 14.0 * k / (h / 2)));
+                                h / 2, 0.92, 0.8, 0.8, 11.0 * k / (h / 2)));
     for (int side : {-1, 1})
-      b.parts.push_back(short_bone(c + cv::Point2d(side * w * 0.33, -h * 0.1), 4 * k, 6 * k, 12 * k, 0, 1.4));
-    b.parts.push_back(short_bone(c + cv::Point2d(0, h * 0.6), 4 * k, 9 * k, 16 * k, 0, 1.2));
+      b.parts.push_back(short_bone(c + cv::Point2d(side * w * 0.33, -h * 0.1), 4 * k, 6 * k, 8 * k, 0, 1.2));
+    b.parts.push_back(short_bone(c + cv::Point2d(0, h * 0.6), 4 * k, 9 * k, 10 * k, 0, 1.0));
   }
 
   // Lungs: air with parenchyma, apex narrow, base broad, inside the thorax's depth; the
@@ -140,10 +140,10 @@ Specimen build_chest(Random& rng) {
     const cv::Point2d hilum(side * rng.uniform(30, 45) * k, vertebra_y(6) + rng.normal(0, 8));
     for (int branch = 0; branch < 5; ++branch)
       vessels(b, rng, hilum, (side < 0 ? 180 : 0) + side * (-70 + 35 * branch + rng.normal(0, 8)),
-              rng.uniform(35, 50) * k, rng.uniform(3.5, 5.5) * k, 4);
+              rng.uniform(30, 45) * k, rng.uniform(2.5, 3.5) * k, 4);
   }
-  const double heart_w = half_width * rng.uniform(0.38, 0.48);
-  b.parts.push_back({Ellipsoid{{heart_w * rng.uniform(0.25, 0.45), right_dome - heart_w * 0.45},
+  const double heart_w = half_width * rng.uniform(0.42, 0.52);
+  b.parts.push_back({Ellipsoid{{heart_w * rng.uniform(0.25, 0.4), right_dome - heart_w * 0.3},
                                heart_w, heart_w * rng.uniform(0.7, 0.85), 55 * k, rng.uniform(15, 35), 0},
                      Tissue::organ});
   b.parts.push_back({Ellipsoid{{rng.uniform(20, 32) * k, vertebra_y(4)}, 17 * k, 17 * k, 20 * k},
@@ -198,6 +198,8 @@ Specimen build_chest(Random& rng) {
   s.any_rotation = false;
   s.collimator_chance = 0.6;  // often the whole detector: a chest fills it
   s.film_chance = 0.5;        // many chest data sets are digitised films (JSRT)
+  s.upright_chance = 0.85;    // chest films are hung upright
+  s.window_margin = 0.4;
   return s;
 }
 

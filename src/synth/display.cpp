@@ -26,21 +26,30 @@ double quantile(const std::vector<float>& sorted, std::size_t from, double q) {
   return sorted[from + std::min(n - 1, static_cast<std::size_t>(q * n))];
 }
 
-// The window clinical processing finds in the histogram: direct exposure (within 0.15 of the
-// darkest log value, ~15 % attenuation) is left out of the lower bound and ends up black.
-// Returns (lo, hi) of the anatomy's values between the given quantile ranges.
-std::pair<double, double> anatomy_window(const cv::Mat& a, const cv::Mat& field, Random& rng) {
-  const std::vector<float> values = sorted_field_values(a, field);
+// The anatomy's values, sorted: what the histogram analysis of clinical processing sees.
+// Direct exposure (within 0.15 of the darkest log value, ~15 % attenuation) is left out, so
+// it ends up black; returns the values and where the anatomy starts among them.
+std::pair<std::vector<float>, std::size_t> anatomy_values(const cv::Mat& a, const cv::Mat& field) {
+  std::vector<float> values = sorted_field_values(a, field);
   const float direct = static_cast<float>(quantile(values, 0, 0.005)) + 0.15f;
   std::size_t anatomy = std::upper_bound(values.begin(), values.end(), direct) - values.begin();
   if (anatomy + 20 > values.size()) anatomy = 0;  // nothing but open beam: window on all
+  return {std::move(values), anatomy};
+}
+
+// The window on the anatomy (0-3 % to 97-99.8 % quantiles), its bottom lowered by up to
+// `margin` of its width.
+std::pair<double, double> anatomy_window(const cv::Mat& a, const cv::Mat& field, double margin,
+                                         Random& rng) {
+  const auto [values, anatomy] = anatomy_values(a, field);
   const double lo = quantile(values, anatomy, rng.uniform(0.0, 0.03));
   const double hi = quantile(values, anatomy, rng.uniform(0.97, 0.998));
-  return {lo, std::max(hi, lo + 1e-6)};
+  const double width = std::max(hi - lo, 1e-6);
+  return {lo - (margin > 0 ? rng.uniform(0, margin) : 0.0) * width, lo + width};
 }
 
 // Digital processing (after e.g. Prokop et al., Eur. Radiol. 2003, on digital radiography).
-cv::Mat processed(cv::Mat a, const cv::Mat& field, Random& rng) {
+cv::Mat processed(cv::Mat a, const cv::Mat& field, double margin, Random& rng) {
   // Dynamic range compression: flatten the slow thickness variation so that anatomy on
   // thick and thin parts shows at once, as multiscale clinical processing does.
   cv::Mat wide;
@@ -51,7 +60,7 @@ cv::Mat processed(cv::Mat a, const cv::Mat& field, Random& rng) {
   cv::Mat low;
   cv::GaussianBlur(a, low, cv::Size(), sigma, 0, cv::BORDER_REPLICATE);
   a = a + amount * (a - low);
-  const auto [lo, hi] = anatomy_window(a, field, rng);
+  const auto [lo, hi] = anatomy_window(a, field, margin, rng);
   a = (a - lo) / (hi - lo);
   a = cv::min(cv::max(a, 0.0), 1.0);
   // Contrast curve: a gamma or a film-like sigmoid.
@@ -68,16 +77,18 @@ cv::Mat processed(cv::Mat a, const cv::Mat& field, Random& rng) {
 }
 
 // A digitised film: optical density is a sigmoid of log exposure (the film's characteristic
-// H&D curve, gradient ~3-4 for mammography film; Bushberg et al. ch. 8), read back so that low
-// density (little exposure) is bright. The open beam is at the shoulder (black, base + fog
-// of the digitiser's floor), dense tissue near the toe. Film grain: fine noise, strongest at
-// mid densities.
+// H&D curve), read back so that low density (little exposure) is bright. Its gradient is
+// physical, not fitted to the image: 2.5-4 (dD/dlog10 E; Bushberg et al., ch. 7-8) over a
+// density range of ~3.5 gives a slope of 1-2 per natural-log unit. The exposure (phototimer)
+// puts the least attenuating anatomy (lungs, fat) at mid density; the open beam ends at the
+// shoulder (black, base + fog and the digitiser's floor). Film grain: fine noise, strongest
+// at mid densities.
 cv::Mat film(cv::Mat a, const cv::Mat& raw, const cv::Mat& field, Random& rng) {
-  const auto [lo, hi] = anatomy_window(a, field, rng);
-  a = (a - lo) / (hi - lo);
-  const double slope = rng.uniform(4, 10), speed = rng.uniform(0.25, 0.6);
+  const auto [values, anatomy] = anatomy_values(a, field);
+  const double lo = quantile(values, anatomy, rng.uniform(0.05, 0.2));
+  const double slope = rng.uniform(1.3, 2.3), lightest = rng.uniform(0.3, 0.6);
   cv::Mat e;
-  cv::exp(-slope * (a - speed), e);
+  cv::exp(-slope * (a - lo) - std::log(lightest / (1 - lightest)), e);
   a = 1.0 / (1.0 + e);
   cv::Mat grain(a.size(), CV_32F);
   for (int y = 0; y < grain.rows; ++y)
@@ -117,17 +128,18 @@ cv::Mat film(cv::Mat a, const cv::Mat& raw, const cv::Mat& field, Random& rng) {
 }
 }  // namespace
 
-cv::Mat render_display(const cv::Mat& raw, const cv::Mat& field, double offset, DisplayStyle style,
+cv::Mat render_display(const cv::Mat& raw, const cv::Mat& field, double offset, DisplayLook look,
                        Random& rng) {
   // Log of the signal: proportional to the attenuation, so bone comes out bright.
   cv::Mat a = raw - offset;
   a = cv::max(a, 1.0);
   cv::log(a, a);
   a = -a;
-  a = style == DisplayStyle::film ? film(a, raw, field, rng) : processed(a, field, rng);
+  const bool film_look = look.style == DisplayStyle::film;
+  a = film_look ? film(a, raw, field, rng) : processed(a, field, look.window_margin, rng);
   cv::Mat out = a * 255.0;
   // Electronic shutter: many systems black out what lies behind the blades.
-  if (style == DisplayStyle::processed && rng.chance(0.4)) out.setTo(0.0, field == 0);
+  if (!film_look && rng.chance(0.4)) out.setTo(0.0, field == 0);
   cv::Mat rounded;
   out.convertTo(rounded, CV_8U);
   rounded.convertTo(out, CV_32F);

@@ -92,6 +92,9 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
     // Mammogram: upright, the chest wall on the detector's edge.
     pl.angle = rng.normal(0, 2);
     centre = {specimen.chest_wall_edge < 0 ? 0.0 : double(size), size * rng.uniform(0.42, 0.58)};
+  } else if (rng.chance(specimen.upright_chance)) {
+    pl.angle = rng.normal(0, 3);
+    centre = {size * rng.uniform(0.4, 0.6), size * rng.uniform(0.4, 0.6)};
   } else {
     pl.angle = specimen.any_rotation || rng.chance(0.25) ? rng.uniform(0, 360)
                                                          : rng.normal(0, 12) + (rng.chance(0.5) ? 180 : 0);
@@ -114,7 +117,7 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
   out.pixels = expose(paths, field, exposure, rng);
   if (out.display) {
     const DisplayStyle style = rng.chance(specimen.film_chance) ? DisplayStyle::film : DisplayStyle::processed;
-    out.pixels = render_display(out.pixels, field, exposure.offset, style, rng);
+    out.pixels = render_display(out.pixels, field, exposure.offset, {style, specimen.window_margin}, rng);
   }
   return out;
 }
