@@ -7,7 +7,8 @@
 
 namespace xnet::synth {
 
-// Builders, one file per region (limbs_upper.cpp, limbs_lower.cpp, trunk.cpp, phantoms.cpp).
+// Builders, one file per region (limbs_upper.cpp, limbs_lower.cpp, trunk.cpp, chest.cpp,
+// breast.cpp, phantoms.cpp).
 Specimen build_hand(Random& rng);
 Specimen build_wrist(Random& rng);
 Specimen build_elbow(Random& rng);
@@ -17,13 +18,16 @@ Specimen build_foot(Random& rng);
 Specimen build_lamb_leg(Random& rng);
 Specimen build_lumbar_spine(Random& rng);
 Specimen build_hip(Random& rng);
+Specimen build_chest(Random& rng);
+Specimen build_breast(Random& rng);
 Specimen build_pmma_phantom(Random& rng);
 Specimen build_foil_phantom(Random& rng);
 
 namespace {
 using Builder = Specimen (*)(Random&);
 // The categories of the original data (reference.md: hand, ankle, knee, lumbar spine, neck of
-// femur, lamb leg, PMMA with aluminium, foils, ...).
+// femur, lamb leg, PMMA with aluminium, foils, ...), and the chest and breast, which real
+// data sets are full of.
 const std::vector<std::pair<std::string, Builder>>& builders() {
   static const std::vector<std::pair<std::string, Builder>> table = {
       {"hand", build_hand},
@@ -34,6 +38,8 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"foot", build_foot},
       {"lumbar-spine", build_lumbar_spine},
       {"hip", build_hip},
+      {"chest", build_chest},
+      {"breast", build_breast},
       {"lamb-leg", build_lamb_leg},
       {"pmma-phantom", build_pmma_phantom},
       {"foil-phantom", build_foil_phantom},

@@ -9,8 +9,9 @@
 namespace xnet::synth {
 
 // How a specimen is usually exposed (kVp, scatter): extremities, thick limbs, the trunk,
-// test objects. Ranges in exposure.cpp, sources in docs/synth.md.
-enum class ExposureClass { extremity, limb, trunk, phantom };
+// the chest (high kVp), the breast (low kVp), test objects. Ranges in exposure.cpp, sources
+// in docs/synth.md.
+enum class ExposureClass { extremity, limb, trunk, chest, mammography, phantom };
 
 struct Specimen {
   Body body;
@@ -18,6 +19,14 @@ struct Specimen {
   double field_of_view_mm = 250;   // typical width of the image
   ExposureClass exposure = ExposureClass::extremity;
   bool any_rotation = true;        // phantoms lie any way; limbs mostly along the image axes
+  // Mammograms: the chest wall lies on the detector's edge, so the focus (a point on the
+  // chest wall) goes on the left (-1) or right (+1) image edge, upright; 0: near the centre.
+  int chest_wall_edge = 0;
+  double upright_chance = 0.0;     // share hung upright (small turns only): chest films
+  double window_margin = 0.0;      // display: window bottom lowered by up to this share of
+                                   // its width (lungs stay grey, not black)
+  double collimator_chance = 0.8;  // share of images with blades in view
+  double film_chance = 0.0;        // share of display images that are digitised film
 };
 
 // Category names: the dataset's category column and file-name prefixes (no '_', contract.md).

@@ -105,6 +105,61 @@ struct SlabGeometry {
   }
 };
 
+// Tube: the union of tapered capsules between consecutive points (max of their chords).
+struct TubeGeometry {
+  const Tube& t;
+  double shell;
+
+  Chord at(cv::Point2d p) const {
+    Chord best;
+    for (std::size_t i = 0; i + 1 < t.points.size(); ++i) {
+      const cv::Point2d a = t.points[i], axis = t.points[i + 1] - a;
+      const double u = std::clamp((p - a).dot(axis) / std::max(axis.dot(axis), 1e-12), 0.0, 1.0);
+      const double d2 = square(p.x - a.x - u * axis.x) + square(p.y - a.y - u * axis.y);
+      const double r = t.radius[i] + u * (t.radius[i + 1] - t.radius[i]);
+      if (d2 >= r * r) continue;
+      const double depth = t.depth[i] + u * (t.depth[i + 1] - t.depth[i]);
+      const double ri = std::max(r - shell, 0.0);
+      best.outer = std::max(best.outer, 2.0 * depth * std::sqrt(r * r - d2));
+      if (d2 < ri * ri) best.inner = std::max(best.inner, 2.0 * depth * std::sqrt(ri * ri - d2));
+    }
+    return best;
+  }
+  cv::Rect2d bounds() const {
+    double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+    for (std::size_t i = 0; i < t.points.size(); ++i) {
+      const double r = t.radius[i];
+      x0 = std::min(x0, t.points[i].x - r); x1 = std::max(x1, t.points[i].x + r);
+      y0 = std::min(y0, t.points[i].y - r); y1 = std::max(y1, t.points[i].y + r);
+    }
+    return {x0, y0, x1 - x0, y1 - y0};
+  }
+};
+
+// Pad: constant thickness inside the ellipse, a quarter-elliptic rim outside it. The
+// distance to the ellipse is taken to first order, (rho - 1) / |grad rho|, exact on a circle.
+struct PadGeometry {
+  const Pad& p;
+  Chord at(cv::Point2d q) const {
+    const double ca = std::cos(p.angle * deg), sa = std::sin(p.angle * deg);
+    const cv::Point2d d = q - p.center;
+    const double u = ca * d.x + sa * d.y, v = -sa * d.x + ca * d.y;
+    const double rho = std::sqrt(square(u / p.ax) + square(v / p.ay));
+    if (rho <= 1.0) return {p.thickness, p.thickness};
+    const double grad = std::hypot(u / (p.ax * p.ax), v / (p.ay * p.ay)) / rho;
+    const double out = (rho - 1.0) / std::max(grad, 1e-12);
+    if (out >= p.rim) return {};
+    const double t = p.thickness * std::sqrt(1.0 - square(out / p.rim));
+    return {t, t};
+  }
+  cv::Rect2d bounds() const {
+    const double ca = std::cos(p.angle * deg), sa = std::sin(p.angle * deg);
+    const double a = p.ax + p.rim, b = p.ay + p.rim;
+    const double hx = std::hypot(ca * a, sa * b), hy = std::hypot(sa * a, ca * b);
+    return {p.center.x - hx, p.center.y - hy, 2 * hx, 2 * hy};
+  }
+};
+
 template <typename F>
 auto with_geometry(const Part& part, F&& f) {
   return std::visit(
@@ -114,6 +169,10 @@ auto with_geometry(const Part& part, F&& f) {
           return f(CapsuleGeometry{shape, part.shell_mid, part.shell_end});
         else if constexpr (std::is_same_v<T, Ellipsoid>)
           return f(EllipsoidGeometry(shape, part.tissue == Tissue::bone ? part.shell_end : 0.0));
+        else if constexpr (std::is_same_v<T, Tube>)
+          return f(TubeGeometry{shape, part.tissue == Tissue::bone ? part.shell_end : 0.0});
+        else if constexpr (std::is_same_v<T, Pad>)
+          return f(PadGeometry{shape});
         else
           return f(SlabGeometry{shape});
       },
@@ -141,6 +200,7 @@ Material solid_material(Tissue t) {
   switch (t) {
     case Tissue::aluminium: return Material::aluminium;
     case Tissue::copper: return Material::copper;
+    case Tissue::calcification: return Material::calcification;
     default: return Material::pmma;
   }
 }
@@ -155,6 +215,7 @@ PathMaps project(const Body& body, const Placement& pl, cv::Size size) {
   PathMaps maps;
   for (auto& m : maps.path) m = cv::Mat::zeros(size, CV_32F);
   cv::Mat envelope = cv::Mat::zeros(size, CV_32F);
+  cv::Mat air = cv::Mat::zeros(size, CV_32F), fat = air.clone(), organ = air.clone();
   const double c = std::cos(pl.angle * deg), s = std::sin(pl.angle * deg);
   const double inv = 1.0 / pl.scale;
   constexpr double mm_to_cm = 0.1;
@@ -175,6 +236,15 @@ PathMaps project(const Body& body, const Placement& pl, cv::Size size) {
             case Tissue::envelope:
               at(envelope, y, x) = std::max(at(envelope, y, x), static_cast<float>(ch.outer * mm_to_cm));
               break;
+            case Tissue::air:
+              at(air, y, x) += static_cast<float>(ch.outer * (1.0 - part.tissue_fraction) * mm_to_cm);
+              break;
+            case Tissue::fat:
+              at(fat, y, x) = std::max(at(fat, y, x), static_cast<float>(ch.outer * mm_to_cm));
+              break;
+            case Tissue::organ:
+              at(organ, y, x) += static_cast<float>(ch.outer * mm_to_cm);
+              break;
             case Tissue::bone:
               at(cortical, y, x) += static_cast<float>((ch.outer - ch.inner) * mm_to_cm);
               at(marrow, y, x) += static_cast<float>(ch.inner * mm_to_cm);
@@ -188,9 +258,14 @@ PathMaps project(const Body& body, const Placement& pl, cv::Size size) {
       }
     });
   }
-  // Bone displaces the soft tissue it lies in.
-  cv::Mat soft = envelope - cortical - marrow;
-  maps.path[static_cast<int>(Material::soft_tissue)] = cv::max(soft, 0.0f);
+  // Bone displaces the soft tissue it lies in; air and fat replace what organs inside them
+  // leave over (organs fill air spaces first), never more than the body holds.
+  const cv::Mat tissue = cv::max(envelope - cortical - marrow, 0.0f);
+  const cv::Mat gas = cv::min(cv::Mat(cv::max(air - organ, 0.0f)), tissue);
+  const cv::Mat organ_left = cv::max(organ - air, 0.0f);
+  const cv::Mat adipose = cv::min(cv::Mat(cv::max(fat - organ_left, 0.0f)), cv::Mat(tissue - gas));
+  maps.path[static_cast<int>(Material::soft_tissue)] = tissue - gas - adipose;
+  maps.path[static_cast<int>(Material::adipose)] = adipose;
   return maps;
 }
 

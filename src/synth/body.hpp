@@ -37,19 +37,47 @@ struct Slab {
   double thickness = 1.0;
 };
 
+// A curved tube through points in the detector plane (ribs, clavicles, vessels, ducts):
+// radius and depth ratio (as Capsule's) interpolated along it. Its chord comes from the
+// distance to the nearest point of the polyline, so the joints are seamless (no overlap
+// of consecutive capsules' caps).
+struct Tube {
+  std::vector<cv::Point2d> points;
+  std::vector<double> radius;  // one per point
+  std::vector<double> depth;   // one per point
+};
+
+// A compressed soft body (the breast between the paddles): an ellipse of semi-axes (ax, ay)
+// turned by `angle` deg, `thickness` mm thick inside it, thinning over the last `rim` mm
+// outside it as a quarter ellipse (the rounded skin line).
+struct Pad {
+  cv::Point2d center;
+  double ax = 1.0, ay = 1.0, angle = 0.0;
+  double thickness = 1.0, rim = 1.0;
+};
+
 enum class Tissue {
   envelope,  // soft tissue; overlapping envelope pieces are one body (union, not sum)
   bone,      // cortical shell of the given thickness around cancellous bone (marrow)
   pmma,
   aluminium,
   copper,
+  // Spaces inside the envelope filled with something lighter than soft tissue; what their
+  // chords replace is subtracted from the envelope's soft tissue (it stays soft tissue in
+  // the labels: it is inside the body).
+  air,       // lungs, trachea, bowel gas: air with `tissue_fraction` of lung parenchyma
+  fat,       // adipose tissue (the breast); a union like the envelope
+  organ,     // soft tissue inside air or fat (heart, vessels, glandular tissue, muscle):
+             // displaces air first, then fat, never adds to the envelope
+  calcification,  // breast microcalcifications: attenuate like bone, labelled soft tissue
 };
 
 struct Part {
-  std::variant<Capsule, Ellipsoid, Slab> shape;
+  std::variant<Capsule, Ellipsoid, Slab, Tube, Pad> shape;
   Tissue tissue = Tissue::envelope;
   double shell_mid = 0.0;  // cortical thickness (mm) at a shaft's middle, bone only
   double shell_end = 0.0;  // ... at its ends, and everywhere on an ellipsoid
+  double tissue_fraction = 0.0;  // air only: share of the chord that is still tissue
 };
 
 // One object in its own frame (mm), before it is placed on the detector.
@@ -64,7 +92,8 @@ struct Placement {
   cv::Point2d offset;
 };
 
-// Path lengths in cm per pixel and material (CV_32F each, indexed by Material).
+// Path lengths in cm per pixel and material (CV_32F each, indexed by Material). Air has
+// no entry: at 0.0012 g/cm^3 it attenuates nothing that matters.
 struct PathMaps {
   std::array<cv::Mat, material_count> path;
   // Bone-like path (cm) along the ray: what makes a pixel bone in the labels.

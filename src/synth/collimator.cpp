@@ -44,8 +44,8 @@ std::vector<cv::Point2d> clip_to_image(const std::vector<cv::Point2d>& polygon, 
   return poly;
 }
 
-ExposedField random_field(Random& rng, cv::Size size, cv::Point2d centre) {
-  if (rng.chance(0.2)) return whole_image(size);  // no collimation visible
+ExposedField random_field(Random& rng, cv::Size size, cv::Point2d centre, double chance) {
+  if (rng.chance(1.0 - chance)) return whole_image(size);  // no collimation visible
   const double w = size.width, h = size.height;
   const cv::Point2d c(0.5 * w + 0.5 * (centre.x - 0.5 * w) + rng.normal(0, 0.06 * w),
                       0.5 * h + 0.5 * (centre.y - 0.5 * h) + rng.normal(0, 0.06 * h));

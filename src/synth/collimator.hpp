@@ -16,8 +16,8 @@ struct ExposedField {
 };
 
 // A rectangle of blades, often rotated, sometimes absent, sometimes cutting the anatomy,
-// centred near `centre` (px), clipped to the image.
-ExposedField random_field(Random& rng, cv::Size size, cv::Point2d centre);
+// centred near `centre` (px), clipped to the image; blades in view with probability `chance`.
+ExposedField random_field(Random& rng, cv::Size size, cv::Point2d centre, double chance = 0.8);
 ExposedField whole_image(cv::Size size);
 
 // Sutherland-Hodgman clip of a convex polygon to the image rectangle.

@@ -16,13 +16,19 @@ struct Range { double lo, hi; };
 // "Textbook of Radiographic Positioning"): extremities 45-65 kVp without grid, thick limbs
 // 55-75 kVp, trunk 70-95 kVp with or without grid; scatter-to-primary ratios after
 // Boone & Cooper (Med. Phys. 2000): ~0.1-0.5 for extremities, 1-5 behind 20 cm of tissue
-// without grid, a few tenths with one.
+// without grid, a few tenths with one. Chest PA: high-kVp technique, 100-125 kVp with a grid
+// (Bontrager); scatter behind the mediastinum and abdomen as for the trunk. Mammography:
+// 25-35 kVp (Mo/Mo, Mo/Rh, Rh/Rh; Bushberg et al., "The Essential Physics of Medical
+// Imaging", ch. 8), SPR 0.3-0.8 for 3-7 cm of breast without grid, ~0.1-0.3 with one
+// (Boone et al., Med. Phys. 2000).
 struct Technique { Range kvp, scatter; };
 Technique technique(ExposureClass kind) {
   switch (kind) {
     case ExposureClass::extremity: return {{45, 66}, {0.05, 0.5}};
     case ExposureClass::limb: return {{55, 76}, {0.1, 1.0}};
     case ExposureClass::trunk: return {{70, 96}, {0.3, 2.0}};
+    case ExposureClass::chest: return {{100, 125}, {0.3, 2.0}};
+    case ExposureClass::mammography: return {{25, 35}, {0.1, 0.8}};
     case ExposureClass::phantom: return {{40, 100}, {0.05, 0.8}};
   }
   return {{50, 80}, {0.1, 1.0}};
@@ -89,9 +95,19 @@ ExposureSettings random_exposure(ExposureClass kind, Random& rng, int size, doub
   s.kvp = pick(rng, t.kvp);
   s.filtration_mm_al = rng.uniform(2.5, 4.0);  // IEC 60601-1-3: at least 2.5 mm Al total
   s.filtration_mm_cu = rng.chance(0.25) ? rng.uniform(0.0, 0.2) : 0.0;
+  if (kind == ExposureClass::mammography) {
+    // A molybdenum or rhodium anode and 30 um Mo / 25 um Rh filter give a spectrum peaked
+    // at 17-20 keV. Approximated by Kramers' tungsten spectrum at the same kVp hardened by
+    // 0.3-0.8 mm Al (mean energy ~19-22 keV); the K-edge is not modelled.
+    s.filtration_mm_al = rng.uniform(0.3, 0.8);
+    s.filtration_mm_cu = 0.0;
+  }
   for (int m = 0; m < material_count; ++m) s.density[m] = nominal_density(static_cast<Material>(m));
   // Soft tissue from fatty (0.95) to lean (1.07); bone mineral from osteoporotic to dense.
   s.density[int(Material::soft_tissue)] = rng.uniform(0.95, 1.07);
+  // In the breast fat is its own material: the rest is fibroglandular tissue (~1.02-1.04,
+  // Hammerstein et al., Radiology 1979).
+  if (kind == ExposureClass::mammography) s.density[int(Material::soft_tissue)] = rng.uniform(1.02, 1.05);
   s.density[int(Material::cortical_bone)] = rng.uniform(1.55, 1.95);
   s.trabecular_fraction = rng.uniform(0.08, 0.3);
   s.trabecular_texture = rng.uniform(0.05, 0.35);

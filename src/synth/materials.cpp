@@ -7,7 +7,10 @@ namespace xnet::synth {
 namespace {
 constexpr std::array<double, 9> table_kev = {15, 20, 30, 40, 50, 60, 80, 100, 150};
 // mu/rho in cm^2/g at table_kev. NIST XCOM / Hubbell & Seltzer (NISTIR 5632), rounded:
-// ICRU-44 soft tissue and cortical bone, red marrow close to water, PMMA, Al, Cu.
+// ICRU-44 soft tissue and cortical bone, red marrow close to water, PMMA, Al, Cu, ICRU-44
+// adipose tissue (the fat of the breast, much less attenuating than glandular tissue at
+// mammographic energies), and cortical bone again for breast calcifications (calcium
+// salts like bone mineral; their own entry because they are not labelled bone).
 constexpr std::array<std::array<double, 9>, material_count> table = {{
     {1.700, 0.8205, 0.3790, 0.2688, 0.2264, 0.2048, 0.1823, 0.1693, 0.1492},  // soft tissue
     {9.032, 4.001, 1.331, 0.6655, 0.4242, 0.3148, 0.2229, 0.1855, 0.1480},    // cortical bone
@@ -15,6 +18,8 @@ constexpr std::array<std::array<double, 9>, material_count> table = {{
     {1.448, 0.7030, 0.3572, 0.2547, 0.2145, 0.1949, 0.1745, 0.1624, 0.1437},  // PMMA
     {7.955, 3.441, 1.128, 0.5685, 0.3681, 0.2778, 0.2018, 0.1704, 0.1378},    // aluminium
     {74.05, 33.79, 10.92, 4.862, 2.613, 1.593, 0.7630, 0.4584, 0.2217},       // copper
+    {1.127, 0.5965, 0.3168, 0.2464, 0.2161, 0.1994, 0.1798, 0.1672, 0.1480},  // adipose
+    {9.032, 4.001, 1.331, 0.6655, 0.4242, 0.3148, 0.2229, 0.1855, 0.1480},    // calcification
 }};
 }  // namespace
 
@@ -26,6 +31,8 @@ double nominal_density(Material m) {
     case Material::pmma: return 1.19;
     case Material::aluminium: return 2.699;
     case Material::copper: return 8.96;
+    case Material::adipose: return 0.95;       // ICRU-44
+    case Material::calcification: return 1.92; // as cortical bone
   }
   return 1.0;
 }

@@ -7,8 +7,9 @@
 
 namespace xnet::synth {
 
-enum class Material { soft_tissue, cortical_bone, marrow, pmma, aluminium, copper };
-constexpr int material_count = 6;
+enum class Material { soft_tissue, cortical_bone, marrow, pmma, aluminium, copper, adipose,
+                      calcification };
+constexpr int material_count = 8;
 
 // Nominal density in g/cm^3 (ICRU-44 for tissues).
 double nominal_density(Material m);

@@ -43,7 +43,9 @@ TEST(Synthesize, RawOpenBeamBrighterThanSoftTissueBrighterThanBone) {
     if (n[0] < 10 || n[1] < 10 || n[2] < 10) continue;
     ++checked;
     EXPECT_GT(mean[0], mean[1]) << image.category << " #" << i;
-    EXPECT_GT(mean[1], mean[2]) << image.category << " #" << i;
+    // Not in a chest: most of its bone (ribs) lies over the air-filled lungs, most of its
+    // soft tissue is mediastinum and abdomen; chest_breast_test checks lungs against heart.
+    if (image.category != "chest") EXPECT_GT(mean[1], mean[2]) << image.category << " #" << i;
   }
   EXPECT_GT(checked, 12);
 }
@@ -74,7 +76,7 @@ TEST(Categories, AtLeastTenWithoutUnderscore) {
   const auto& names = category_names();
   EXPECT_GE(names.size(), 10u);
   for (const auto& n : names) EXPECT_EQ(n.find('_'), std::string::npos) << n;
-  const auto balanced = assign_categories(33, 4, false);
+  const auto balanced = assign_categories(3 * static_cast<int>(names.size()), 4, false);
   std::map<std::string, int> count;
   for (const auto& c : balanced) ++count[c];
   EXPECT_EQ(count.size(), names.size());
@@ -139,7 +141,7 @@ TEST(Dataset, ContractFormatLabelsAndFields) {
   TempDir tmp;
   for (bool collimator_class : {false, true}) {
     SynthOptions o;
-    o.count = 11;
+    o.count = static_cast<int>(category_names().size());  // one of each
     o.size = 80;
     o.collimator_class = collimator_class;
     o.polarity = Polarity::mixed;
@@ -180,7 +182,7 @@ TEST(Dataset, ContractFormatLabelsAndFields) {
       EXPECT_GE(entry["collimator"]["polygon"].size(), 3u);
       ++rows;
     }
-    EXPECT_EQ(rows, 11);
+    EXPECT_EQ(rows, o.count);
     EXPECT_EQ(categories.size(), category_names().size());
     EXPECT_TRUE(fs::exists(tmp.path / "grid.png"));
   }
