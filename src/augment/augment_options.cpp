@@ -28,6 +28,11 @@ void for_each_field(AugmentOptions& o, Visit&& visit) {
   visit("display_look_probability", o.display_look_probability, 0.0, 1.0);
   visit("max_edge_enhancement", o.max_edge_enhancement, 0.0, 5.0);
   visit("background_removal_probability", o.background_removal_probability, 0.0, 1.0);
+  visit("range_compression_probability", o.range_compression_probability, 0.0, 1.0);
+  visit("max_range_compression", o.max_range_compression, 0.0, 1.0);
+  visit("local_equalisation_probability", o.local_equalisation_probability, 0.0, 1.0);
+  visit("tone_curve_probability", o.tone_curve_probability, 0.0, 1.0);
+  visit("max_tone_slope", o.max_tone_slope, 1.0, 20.0);
 }
 }  // namespace
 
@@ -41,6 +46,9 @@ void from_json(const nlohmann::json& j, AugmentOptions& o) {
   AugmentOptions read;
   read.enabled = j.value("enabled", read.enabled);
   read.reflect_labels = j.value("reflect_labels", read.reflect_labels);
+  // A run from before the grey-value randomisation did none of it (so --resume continues alike).
+  if (!j.contains("tone_curve_probability"))
+    read.range_compression_probability = read.local_equalisation_probability = read.tone_curve_probability = 0.0;
   for_each_field(read, [&](const char* name, double& value, double low, double high) {
     value = j.value(name, value);
     if (!(value >= low && value <= high))

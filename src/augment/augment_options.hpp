@@ -34,6 +34,17 @@ struct AugmentOptions {
   double display_look_probability = 0.5;  // unsharp masking as display processing does
   double max_edge_enhancement = 0.8;
   double background_removal_probability = 0.1;  // open beam set to 0, as in RSNA-like files
+  // Domain randomisation of the grey values (issue 16: a model trained on synthetic data alone
+  // must not rely on absolute grey levels, which every vendor's processing sets differently).
+  // Dynamic range compression as multiscale processing does it: minus a share of a wide blur.
+  double range_compression_probability = 0.3;
+  double max_range_compression = 0.7;
+  // Local contrast equalisation (CLAHE), blended with the image by a random amount.
+  double local_equalisation_probability = 0.25;
+  // A random monotone tone curve through 6 knots whose local slopes differ by up to this
+  // factor from the identity's (LUTs of display processing, film characteristic curves).
+  double tone_curve_probability = 0.5;
+  double max_tone_slope = 3.0;
 
   static AugmentOptions off() {
     AugmentOptions o;

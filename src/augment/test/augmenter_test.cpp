@@ -27,6 +27,9 @@ AugmentOptions spatial_only() {
   o.max_noise = 0.0;
   o.display_look_probability = 0.0;
   o.background_removal_probability = 0.0;
+  o.range_compression_probability = 0.0;
+  o.local_equalisation_probability = 0.0;
+  o.tone_curve_probability = 0.0;
   return o;
 }
 
@@ -283,6 +286,49 @@ TEST(Intensity, VariesContrastWithinBounds) {
   EXPECT_LT(smallest_change, 0.1);  // bounded: a draw near identity exists
 }
 
+// Each grey-value randomisation on its own: the order of grey levels survives (a monotone
+// change: bone stays brighter than soft tissue, brighter than open beam), the range stays 0..1,
+// and the values do change.
+TEST(Intensity, GreyValueRandomisationKeepsTheOrderOfFlatRegions) {
+  const cv::Mat labels = pattern_labels(96);
+  cv::Mat base;
+  labels.convertTo(base, CV_32F, 0.3, 0.1);  // open beam 0.1, soft tissue 0.4, bone 0.7
+  for (int which = 0; which < 2; ++which) {
+    AugmentOptions o = spatial_only();
+    (which == 0 ? o.range_compression_probability : o.tone_curve_probability) = 1.0;
+    std::mt19937 rng(5);
+    double changed = 0;
+    for (int i = 0; i < 20; ++i) {
+      cv::Mat image = base.clone();
+      augment_intensity(image, labels, o, rng);
+      double lo = 0, hi = 0;
+      cv::minMaxLoc(image, &lo, &hi);
+      EXPECT_GE(lo, 0.0);
+      EXPECT_LE(hi, 1.0);
+      const auto mean_of = [&](int l) { return cv::mean(image, labels == l)[0]; };
+      EXPECT_LT(mean_of(label::open_beam), mean_of(label::soft_tissue)) << which;
+      EXPECT_LT(mean_of(label::soft_tissue), mean_of(label::bone)) << which;
+      changed += cv::norm(image, base, cv::NORM_L1) / base.total();
+    }
+    EXPECT_GT(changed / 20, 0.02) << which;
+  }
+}
+
+TEST(Intensity, LocalEqualisationRaisesContrastInAFlatRegion) {
+  cv::Mat image(96, 96, CV_32FC1);
+  cv::RNG noise(3);
+  noise.fill(image, cv::RNG::NORMAL, 0.5, 0.01);  // faint texture on mid grey
+  AugmentOptions o = spatial_only();
+  o.local_equalisation_probability = 1.0;
+  std::mt19937 rng(4);
+  cv::Mat out = image.clone();
+  augment_intensity(out, cv::Mat(), o, rng);
+  cv::Scalar m0, s0, m1, s1;
+  cv::meanStdDev(image, m0, s0);
+  cv::meanStdDev(out, m1, s1);
+  EXPECT_GT(s1[0], 1.5 * s0[0]);
+}
+
 TEST(AugmentOptionsJson, RoundTripAndErrors) {
   AugmentOptions o;
   o.max_rotation_deg = 7.5;
@@ -294,6 +340,12 @@ TEST(AugmentOptionsJson, RoundTripAndErrors) {
   EXPECT_FALSE(back.reflect_labels);
   EXPECT_FALSE(back.enabled);
   EXPECT_DOUBLE_EQ(back.min_crop, 0.10);
+  EXPECT_DOUBLE_EQ(back.tone_curve_probability, o.tone_curve_probability);
+  nlohmann::json before_randomisation = o;  // a run recorded before the grey-value options
+  for (const char* added : {"range_compression_probability", "max_range_compression",
+                            "local_equalisation_probability", "tone_curve_probability", "max_tone_slope"})
+    before_randomisation.erase(added);
+  EXPECT_DOUBLE_EQ(before_randomisation.get<AugmentOptions>().local_equalisation_probability, 0.0);
   nlohmann::json bad = o;
   bad["flip_probability"] = 1.5;
   try {
