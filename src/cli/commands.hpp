@@ -13,6 +13,7 @@ void add_train_command(CLI::App& app);
 void add_cv_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
+void add_adapt_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_bench_command(CLI::App& app);

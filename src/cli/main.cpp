@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     add_cv_command(app);
     add_evaluate_command(app);
     add_calibrate_command(app);
+    add_adapt_command(app);
     add_report_command(app);
     add_predict_command(app);
     add_bench_command(app);
