@@ -267,6 +267,32 @@ bool shutter_explains(const cv::Mat& shutter, const std::vector<BladeEdge>& blad
   return cv::countNonZero(shutter & beyond) >= 0.9 * beyond_pixels;
 }
 
+// The share of the field's side on `line` (the stretch between the corners it makes with the
+// other blades, or the image's edge) along which the line has a blade's contrast. A blade
+// borders the field along all of its side, bar dense anatomy crossing it; the straight edge of
+// something smaller (a burned-in label, a black patch over a name) borders only its own width
+// while the field cut along its line spans the image. 0 when the line does not bound the field.
+double bordered_share(const cv::Mat& g, const BladeEdge& line, const std::vector<cv::Point2f>& field,
+                      double min_contrast) {
+  double t_lo = 1e18, t_hi = -1e18;
+  const cv::Point2d u = line_direction(line);
+  for (const cv::Point2f& p : field) {
+    if (std::abs(line.normal.dot(cv::Point2d(p)) - line.offset) > 1e-3) continue;
+    const double t = u.dot(cv::Point2d(p));
+    t_lo = std::min(t_lo, t), t_hi = std::max(t_hi, t);
+  }
+  if (t_hi - t_lo < 1) return 0;
+  const EdgeSamples s = edge_samples(g, line);
+  int marked = 0, total = 0;
+  for (std::size_t i = 0; i < s.inside.size(); ++i) {
+    const double t = s.t_begin + double(i);
+    if (t < t_lo || t > t_hi) continue;
+    ++total;
+    if (s.inside[i] - s.beyond[i] > min_contrast) ++marked;
+  }
+  return total == 0 ? 0 : double(marked) / total;
+}
+
 double angle_between(const BladeEdge& a, const BladeEdge& b) {
   return std::acos(std::clamp(a.normal.dot(b.normal), -1.0, 1.0)) * 180 / CV_PI;
 }
@@ -274,7 +300,8 @@ double angle_between(const BladeEdge& a, const BladeEdge& b) {
 }  // namespace
 
 std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bool linear_in_dose,
-                                                    const cv::Mat& collimator_probability) const {
+                                                    const cv::Mat& collimator_probability,
+                                                    bool behind_shutter) const {
   const cv::Mat g = working_image(oriented, collimator_probability, options_.working_side, linear_in_dose);
   const double min_len = options_.min_edge_fraction * std::min(g.cols, g.rows);
 
@@ -287,6 +314,22 @@ std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bo
                              [&](const Candidate& a) { return angle_between(a.line, c.line) < 10; });
     if (same == accepted.end()) accepted.push_back(c);
     else if (c.score > same->score) *same = c;
+  }
+  // Each blade borders the field they leave together along most of its side; the worst that
+  // does not is dropped, and the field is cut again without it. Behind an electronic shutter
+  // the black mask itself shows the blade where dense anatomy meets it (shutter_explains).
+  while (!behind_shutter && !accepted.empty()) {
+    std::vector<BladeEdge> lines;
+    for (const Candidate& c : accepted) lines.push_back(c.line);
+    const std::vector<cv::Point2f> field = clip_to_blades(g.size(), lines);
+    std::size_t worst = 0;
+    double worst_share = 2;
+    for (std::size_t k = 0; k < accepted.size(); ++k) {
+      const double share = bordered_share(g, accepted[k].line, field, options_.min_contrast);
+      if (share < worst_share) worst_share = share, worst = k;
+    }
+    if (worst_share >= options_.min_bordered_share) break;
+    accepted.erase(accepted.begin() + std::ptrdiff_t(worst));
   }
 
   const cv::Point2d scale(double(oriented.cols) / g.cols, double(oriented.rows) / g.rows);
@@ -310,10 +353,12 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
     throw Error("collimator detection: the collimator probability map must be CV_32F");
   const cv::Mat shutter = shutter_candidate(pixels, open_beam_bright);
   if (!shutter.empty()) {
-    std::vector<BladeEdge> blades = blades_in(oriented_image(pixels, false, shutter), false, collimator_probability);
+    std::vector<BladeEdge> blades =
+        blades_in(oriented_image(pixels, false, shutter), false, collimator_probability, true);
     if (!blades.empty() && shutter_explains(shutter, blades)) return blades;
   }
-  return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability);
+  return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability,
+                   false);
 }
 
 CollimatorField CollimatorDetector::detect(const cv::Mat& pixels, bool open_beam_bright,

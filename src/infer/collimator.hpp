@@ -19,6 +19,8 @@ struct CollimatorDetectorOptions {
   double min_edge_fraction = 0.15;
   // Smallest step across a blade edge, as a fraction of the image's robust brightness range.
   double min_contrast = 0.10;
+  // A blade has that contrast along at least this share of the field's side on its line.
+  double min_bordered_share = 0.6;
 };
 
 class CollimatorDetector {
@@ -37,9 +39,10 @@ class CollimatorDetector {
 
  private:
   // Blades of an image already oriented open beam bright, shielded dark; `linear_in_dose` for
-  // a raw image (searched on its logarithm).
+  // a raw image (searched on its logarithm); `behind_shutter` when the shielded side is a
+  // candidate electronic shutter, which the caller checks against the blades.
   std::vector<BladeEdge> blades_in(const cv::Mat& oriented, bool linear_in_dose,
-                                   const cv::Mat& collimator_probability) const;
+                                   const cv::Mat& collimator_probability, bool behind_shutter) const;
 
   CollimatorDetectorOptions options_;
 };

@@ -150,6 +150,33 @@ TEST(CollimatorDetector, OpenBeamClippedToBlackIsNotAShutter) {
   EXPECT_FALSE(CollimatorDetector().detect(phantom.pixels, false).present);
 }
 
+// A display chest film as hospitals archive it: anatomy over the whole image (dark lungs either
+// side of a bright mediastinum, ribs across them, bright shoulders and abdomen), no collimator,
+// and black patches burned in over the name and date in the top corners. The black is the
+// image's extreme, so the patches' lower edges are long straight steps with only anatomy beyond;
+// read as a blade, one of them left the strip above it as the field (93 % of a real chest film
+// called collimator).
+TEST(CollimatorDetector, BurnedInBlackLabelsOverAnatomyAreNoBlades) {
+  const cv::Size size(512, 512);
+  cv::Mat display(size, CV_32F);
+  cv::RNG rng(11);
+  for (int y = 0; y < size.height; ++y)
+    for (int x = 0; x < size.width; ++x) {
+      const double u = (x - 256.0) / 256, v = (y - 256.0) / 256;
+      const double lung = std::exp(-std::pow((std::abs(u) - 0.45) / 0.22, 2) - std::pow((v + 0.05) / 0.45, 2));
+      const double ribs = 0.5 + 0.5 * std::sin(y * 0.12 + 3 * u * u);
+      display.at<float>(y, x) = float(215 - 110 * lung + 18 * lung * ribs + 25 * std::max(0.0, v - 0.5));
+    }
+  cv::Mat noise(size, CV_32F);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 3);
+  display += noise;
+  display = cv::min(cv::max(display, 1.0), 254.0);
+  display(cv::Rect(20, 0, 120, 36)).setTo(0);
+  display(cv::Rect(400, 0, 90, 30)).setTo(0);
+  const CollimatorField field = CollimatorDetector().detect(display, false);
+  EXPECT_FALSE(field.present) << "field of " << cv::contourArea(field.polygon) / size.area() << " of the image";
+}
+
 TEST(CollimatorDetector, RealHandRadiographsHaveNoCollimator) {
   const std::filesystem::path dir = std::filesystem::path(XNET_SHARED_DATA_DIR) / "real-unlabelled";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " not present";
