@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/training_options.hpp"
 #include "core/error.hpp"
+#include "model/model_file.hpp"
 #include "train/trainer.hpp"
 
 namespace xnet::cli {
@@ -59,6 +60,13 @@ void add_train_command(CLI::App& app) {
     }
     if (c->out.empty()) throw UsageError("train: --out RUN is required");
     c->options.out = c->out;
+    if (!c->options.init.empty()) {
+      // Fine-tuning sees images as the model it starts from was trained to, unless told otherwise.
+      const auto init = model::load_model(c->options.init).meta;
+      if (!cmd->count("--input-size")) c->options.input_size = init.input_size;
+      if (!cmd->count("--square-windows"))
+        c->options.square_windows = init.preprocessing.value("square_windows", false);
+    }
     print_result(train(c->options), c->out);
   });
 }

@@ -35,7 +35,9 @@ void add_training_options(CLI::App& cmd, TrainOptions& o, std::string& augment) 
   cmd.add_option("--augment", augment, "On-the-fly augmentation")
       ->check(CLI::IsMember({"on", "off"}))->capture_default_str();
   cmd.add_option("--split-file", o.split_file, "Reuse a split.csv (image,split)")->check(CLI::ExistingFile);
-  cmd.add_option("--init", o.init, "Start from a trained model: a model.pt, or 'default' (fine-tuning the shipped model)")
+  cmd.add_option("--init", o.init,
+                 "Start from a trained model: a model.pt, or 'default' (fine-tuning the shipped model); "
+                 "its input size unless --input-size is given")
       ->transform(model_file_or_default());
   cmd.add_flag("--square-windows", o.square_windows,
                "See elongated images (over 1.4:1) as overlapping square windows instead of squashing them");
