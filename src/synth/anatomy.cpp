@@ -57,6 +57,12 @@ const std::vector<std::string>& category_names() {
   return names;
 }
 
+cv::Size image_size(const Specimen& specimen, int size) {
+  if (specimen.aspect <= 1.0) return {size, size};
+  const int height = static_cast<int>(std::lround(size * std::sqrt(specimen.aspect / 2)));
+  return {std::max(16, static_cast<int>(std::lround(height / specimen.aspect))), height};
+}
+
 Specimen build_specimen(const std::string& category, Random& rng) {
   for (const auto& [name, builder] : builders())
     if (name == category) return builder(rng);

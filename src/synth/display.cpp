@@ -81,11 +81,13 @@ cv::Mat processed(cv::Mat a, const cv::Mat& field, double margin, Random& rng) {
 // physical, not fitted to the image: 2.5-4 (dD/dlog10 E; Bushberg et al., ch. 7-8) over a
 // density range of ~3.5 gives a slope of 1-2 per natural-log unit. The exposure (phototimer)
 // puts the least attenuating anatomy (lungs, fat) at mid density; the open beam ends at the
-// shoulder (black, base + fog and the digitiser's floor). Film grain: fine noise, strongest
+// shoulder (black, base + fog and the digitiser's floor). In a breast the phototimer's cell
+// sits behind the thick interior, not the thin rim, so its anchor quantile is higher. Film grain: fine noise, strongest
 // at mid densities.
-cv::Mat film(cv::Mat a, const cv::Mat& raw, const cv::Mat& field, Random& rng) {
+cv::Mat film(cv::Mat a, const cv::Mat& raw, const cv::Mat& field, std::pair<double, double> anchor,
+             Random& rng) {
   const auto [values, anatomy] = anatomy_values(a, field);
-  const double lo = quantile(values, anatomy, rng.uniform(0.05, 0.2));
+  const double lo = quantile(values, anatomy, rng.uniform(anchor.first, anchor.second));
   const double slope = rng.uniform(1.3, 2.3), lightest = rng.uniform(0.3, 0.6);
   cv::Mat e;
   cv::exp(-slope * (a - lo) - std::log(lightest / (1 - lightest)), e);
@@ -136,7 +138,7 @@ cv::Mat render_display(const cv::Mat& raw, const cv::Mat& field, double offset, 
   cv::log(a, a);
   a = -a;
   const bool film_look = look.style == DisplayStyle::film;
-  a = film_look ? film(a, raw, field, rng) : processed(a, field, look.window_margin, rng);
+  a = film_look ? film(a, raw, field, look.film_anchor, rng) : processed(a, field, look.window_margin, rng);
   cv::Mat out = a * 255.0;
   // Electronic shutter: many systems black out what lies behind the blades.
   if (!film_look && rng.chance(0.4)) out.setTo(0.0, field == 0);
