@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "synth/anatomy.hpp"
+#include "synth/artefacts.hpp"
 #include "synth/display.hpp"
 #include "synth/exposure.hpp"
 
@@ -94,7 +95,7 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
     pl.angle = rng.normal(0, 2);
     centre = {specimen.chest_wall_edge < 0 ? 0.0 : w, h * rng.uniform(0.42, 0.58)};
   } else if (rng.chance(specimen.upright_chance)) {
-    pl.angle = rng.normal(0, 3);
+    pl.angle = rng.normal(0, 3) / std::sqrt(specimen.aspect);  // a tall film keeps the leg on it
     centre = {w * rng.uniform(0.4, 0.6), h * rng.uniform(0.4, 0.6)};
   } else {
     pl.angle = specimen.any_rotation || rng.chance(0.25) ? rng.uniform(0, 360)
@@ -116,9 +117,13 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
   const ExposureSettings exposure = random_exposure(specimen.exposure, rng, image.width, 1.0 / pl.scale);
   out.display = polarity == Polarity::display || (polarity == Polarity::mixed && rng.chance(0.5));
   out.pixels = expose(paths, field, exposure, rng);
+  // Mammography's grid moves during the exposure (Bucky): no lines there.
+  add_grid_lines(out.pixels, exposure.offset, specimen.exposure == ExposureClass::mammography ? 0.0 : 0.15, rng);
+  if (specimen.stitched) stitch_cassettes(out.pixels, exposure.offset, 1.0 / pl.scale, rng);
   if (out.display) {
     const DisplayStyle style = rng.chance(specimen.film_chance) ? DisplayStyle::film : DisplayStyle::processed;
     out.pixels = render_display(out.pixels, field, exposure.offset, {style, specimen.window_margin, specimen.film_anchor}, rng);
+    add_workstation_marks(out.pixels, out.labels, rng);
   }
   return out;
 }
