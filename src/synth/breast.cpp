@@ -76,10 +76,10 @@ Specimen build_breast(Random& rng) {
     p.x -= sx * std::abs(p.x - centre.x) * 0.3 * rng.uniform();
     return p;
   };
-  for (int i = static_cast<int>(15 + glandular * 100); i > 0; --i) {
+  for (int i = static_cast<int>(15 + glandular * 150); i > 0; --i) {
     const cv::Point2d c = gland_point();
     const cv::Point2d to_tip = tip - c;
-    b.parts.push_back({Ellipsoid{c, rng.uniform(8, 25), rng.uniform(5, 15), thickness * rng.uniform(0.03, 0.1) * (0.5 + glandular),
+    b.parts.push_back({Ellipsoid{c, rng.uniform(8, 25), rng.uniform(5, 15), thickness * rng.uniform(0.04, 0.16) * (0.5 + glandular),
                                  std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 25), 0},
                        Tissue::organ});
   }
@@ -101,8 +101,8 @@ Specimen build_breast(Random& rng) {
   for (int i = static_cast<int>(120 + glandular * 500); i > 0; --i) {
     const cv::Point2d p = gland_point();
     const cv::Point2d to_tip = tip - p;
-    strand(p, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 50), rng.uniform(2, 4),
-           rng.integer(4, 9), rng.uniform(-15, 15), rng.uniform(0.3, 0.7));
+    strand(p, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 50), rng.uniform(2, 3.5),
+           rng.integer(4, 9), rng.uniform(-12, 12), rng.uniform(0.3, 0.9));
   }
   // Ducts and the trabecular strands along them, from the glandular region to the nipple.
   for (int i = static_cast<int>(30 + glandular * 80); i > 0; --i) {
