@@ -31,6 +31,7 @@ struct Specimen {
   // Image height / width: 1 square; an elongated one (long legs 8, film mammograms 2) keeps
   // half the pixels of a square image, height = size * sqrt(aspect / 2) (image_size()).
   double aspect = 1.0;
+  double squash = 1.0;             // drawn this many times wider than stored (resized scans)
   bool stitched = false;           // long-leg film: cassettes stitched, a ruler beside it
 };
 

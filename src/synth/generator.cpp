@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "synth/anatomy.hpp"
@@ -82,7 +84,10 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
                           Polarity polarity, bool collimator_class) {
   Random rng(seed, static_cast<std::uint64_t>(index));
   const Specimen specimen = build_specimen(category, rng);
-  const cv::Size image = image_size(specimen, size);
+  // Drawn at the film's own proportions, stored squeezed across (as the data sets resized
+  // their scans): `squash` times as wide as what is stored.
+  const cv::Size stored = image_size(specimen, size);
+  const cv::Size image(static_cast<int>(std::lround(stored.width * specimen.squash)), stored.height);
   const double w = image.width, h = image.height;
 
   // Placement: scale from the field of view, mostly upright limbs, focus near the centre
@@ -123,8 +128,16 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
   if (out.display) {
     const DisplayStyle style = rng.chance(specimen.film_chance) ? DisplayStyle::film : DisplayStyle::processed;
     out.pixels = render_display(out.pixels, field, exposure.offset, {style, specimen.window_margin, specimen.film_anchor}, rng);
-    add_workstation_marks(out.pixels, out.labels, rng);
   }
+  if (image != stored) {
+    cv::Mat resized;
+    cv::resize(out.pixels, resized, stored, 0, 0, cv::INTER_AREA);
+    resized.convertTo(resized, CV_16U);  // integers again
+    resized.convertTo(out.pixels, CV_32F);
+    cv::resize(out.labels, out.labels, stored, 0, 0, cv::INTER_NEAREST);
+    for (cv::Point2d& p : out.field.polygon) p.x *= double(stored.width) / image.width;
+  }
+  if (out.display) add_workstation_marks(out.pixels, out.labels, rng);  // burned into what is stored
   return out;
 }
 

@@ -145,8 +145,9 @@ Specimen build_lamb_leg(Random& rng) {
 // Standing long-leg film (hip to ankle, AP; e.g. for the mechanical axis in knee
 // osteoarthritis, as the OAI's): hemipelvis, femur 400-480 mm with its anatomical axis
 // 5-9 deg off the vertical (head medial), knee, tibia and fibula 330-400 mm, ankle with talus
-// and calcaneus; thigh, calf and foot. Drawn 8:1 (like the OAI's 128 x 1024 images) over a
-// 1.2-1.4 m field; films stitched from cassettes with a ruler beside the leg (artefacts.cpp).
+// and calcaneus; thigh, calf and foot. Drawn at 5-6.2:1 (the OAI's 128 x 1024 images show a
+// ~25 x 140 cm field: knees ~45 px wide, hip to ankle ~650 px high) and stored 8:1, squeezed
+// across as theirs are; stitched from cassettes with a ruler beside the leg (artefacts.cpp).
 Specimen build_long_leg(Random& rng) {
   Specimen s;
   Body& b = s.body;
@@ -179,7 +180,8 @@ Specimen build_long_leg(Random& rng) {
   if (rng.chance(0.5)) mirror_x(b);  // the left or the right leg
   s.focus = {rng.normal(0, 8), (head.y + ankle.y) / 2 + rng.normal(0, 20)};
   s.aspect = 8;
-  s.field_of_view_mm = rng.uniform(150, 175);  // width; the height 1.2-1.4 m, pelvis to foot
+  s.squash = 8 / rng.uniform(5.0, 6.2);
+  s.field_of_view_mm = rng.uniform(230, 270);  // the drawn width; the height 1.2-1.6 m
   s.exposure = ExposureClass::limb;
   s.any_rotation = false;
   s.upright_chance = 1.0;
