@@ -1,6 +1,8 @@
 #include "synth/anatomy.hpp"
 
 #include <cmath>
+#include <type_traits>
+#include <variant>
 
 #include "core/error.hpp"
 #include "synth/anatomy_parts.hpp"
@@ -16,6 +18,7 @@ Specimen build_knee(Random& rng);
 Specimen build_ankle(Random& rng);
 Specimen build_foot(Random& rng);
 Specimen build_lamb_leg(Random& rng);
+Specimen build_long_leg(Random& rng);
 Specimen build_lumbar_spine(Random& rng);
 Specimen build_hip(Random& rng);
 Specimen build_chest(Random& rng);
@@ -36,6 +39,7 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"knee", build_knee},
       {"ankle", build_ankle},
       {"foot", build_foot},
+      {"leg", build_long_leg},
       {"lumbar-spine", build_lumbar_spine},
       {"hip", build_hip},
       {"chest", build_chest},
@@ -55,6 +59,12 @@ const std::vector<std::string>& category_names() {
     return n;
   }();
   return names;
+}
+
+cv::Size image_size(const Specimen& specimen, int size) {
+  if (specimen.aspect <= 1.0) return {size, size};
+  const int height = static_cast<int>(std::lround(size * std::sqrt(specimen.aspect / 2)));
+  return {std::max(16, static_cast<int>(std::lround(height / specimen.aspect))), height};
 }
 
 Specimen build_specimen(const std::string& category, Random& rng) {
@@ -103,6 +113,48 @@ cv::Point2d digit(Body& body, Random& rng, cv::Point2d start, double angle,
     angle += rng.normal(0.0, max_flexion * 0.15);
   }
   return p;
+}
+
+cv::Point2d proximal_femur(Body& b, cv::Point2d head, double k, double neck_angle, double shaft_dir,
+                           double shaft_length) {
+  const cv::Point2d neck_base = along(head, shaft_dir - 180 + neck_angle, 45 * k);
+  b.parts.push_back(short_bone(head, 23 * k, 23 * k, 23 * k, 0, 1.2));
+  b.parts.push_back(long_bone(head, neck_base, 15 * k, 19 * k, 0.85, 2.5, 1.2));
+  b.parts.push_back(short_bone(neck_base + cv::Point2d(14 * k, -8 * k), 17 * k, 26 * k, 22 * k, 10, 1.0));
+  b.parts.push_back(short_bone(along(neck_base, shaft_dir, 45 * k) + cv::Point2d(-14 * k, 0), 8 * k,
+                               10 * k, 9 * k, 30, 0.9));
+  const cv::Point2d end = along(neck_base, shaft_dir, shaft_length);
+  if (shaft_length > 10 * k)
+    b.parts.push_back(long_bone(along(neck_base, shaft_dir, 10 * k), end, 24 * k, 17 * k, 0.75, 6.0, 1.5));
+  return end;
+}
+
+void hemipelvis(Body& b, cv::Point2d head, double k) {
+  const auto at = [&](double x, double y) { return head + cv::Point2d(x * k, y * k); };
+  b.parts.push_back(short_bone(at(-8, -22), 36 * k, 16 * k, 32 * k, -15, 1.5));
+  b.parts.push_back(short_bone(at(-35, -95), 65 * k, 75 * k, 10 * k, 25, 1.8));
+  b.parts.push_back(long_bone(at(-20, 12), at(-115, 30), 12 * k, 9 * k, 0.8, 2.0, 1.0));
+  b.parts.push_back(long_bone(at(-22, 28), at(-50, 85), 14 * k, 16 * k, 0.8, 2.0, 1.0));
+  b.parts.push_back(long_bone(at(-50, 85), at(-110, 50), 9 * k, 9 * k, 0.9, 1.5, 1.0));
+}
+
+void mirror_x(Body& body) {
+  const auto flip = [](cv::Point2d& p) { p.x = -p.x; };
+  for (Part& part : body.parts)
+    std::visit(
+        [&](auto& shape) {
+          using T = std::decay_t<decltype(shape)>;
+          if constexpr (std::is_same_v<T, Capsule>) {
+            flip(shape.a);
+            flip(shape.b);
+          } else if constexpr (std::is_same_v<T, Tube>) {
+            for (cv::Point2d& p : shape.points) flip(p);
+          } else {  // ellipsoid, slab, pad: a centre and an in-plane turn
+            flip(shape.center);
+            shape.angle = -shape.angle;
+          }
+        },
+        part.shape);
 }
 
 double vary(Random& rng, double spread) { return 1.0 + rng.uniform(-spread, spread); }

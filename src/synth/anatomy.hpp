@@ -27,7 +27,16 @@ struct Specimen {
                                    // its width (lungs stay grey, not black)
   double collimator_chance = 0.8;  // share of images with blades in view
   double film_chance = 0.0;        // share of display images that are digitised film
+  std::pair<double, double> film_anchor{0.05, 0.2};  // film: anatomy quantile at mid density
+  // Image height / width: 1 square; an elongated one (long legs 8, film mammograms 2) keeps
+  // half the pixels of a square image, height = size * sqrt(aspect / 2) (image_size()).
+  double aspect = 1.0;
+  double squash = 1.0;             // drawn this many times wider than stored (resized scans)
+  bool stitched = false;           // long-leg film: cassettes stitched, a ruler beside it
 };
+
+// The image a specimen is drawn on for --size `size`.
+cv::Size image_size(const Specimen& specimen, int size);
 
 // Category names: the dataset's category column and file-name prefixes (no '_', contract.md).
 const std::vector<std::string>& category_names();

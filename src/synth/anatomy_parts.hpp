@@ -26,6 +26,18 @@ struct Phalanx {
 cv::Point2d digit(Body& body, Random& rng, cv::Point2d start, double angle,
                   const std::vector<Phalanx>& bones, double gap, double max_flexion, double margin);
 
+// Femoral head (centre `head`), neck at `neck_angle` deg to the shaft, trochanters and the
+// shaft along `shaft_dir` (deg, distal) for `shaft_length` mm (none below 10 mm: the caller
+// draws it); returns the shaft's distal end.
+// The hip's medial side is -x.
+cv::Point2d proximal_femur(Body& body, cv::Point2d head, double k, double neck_angle, double shaft_dir,
+                           double shaft_length);
+// Acetabular roof over the femoral head, ilium above it, pubic and ischial rami (medial, -x).
+void hemipelvis(Body& body, cv::Point2d head, double k);
+
+// Mirrors a body left to right (x -> -x): the other side's limb.
+void mirror_x(Body& body);
+
 // Random factor around 1 for proportions (+-spread).
 double vary(Random& rng, double spread);
 

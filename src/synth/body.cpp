@@ -136,7 +136,7 @@ struct TubeGeometry {
   }
 };
 
-// Pad: constant thickness inside the ellipse, a quarter-elliptic rim outside it. The
+// Pad: constant thickness inside the ellipse, a rounded rim outside it. The
 // distance to the ellipse is taken to first order, (rho - 1) / |grad rho|, exact on a circle.
 struct PadGeometry {
   const Pad& p;
@@ -149,7 +149,9 @@ struct PadGeometry {
     const double grad = std::hypot(u / (p.ax * p.ax), v / (p.ay * p.ay)) / rho;
     const double out = (rho - 1.0) / std::max(grad, 1e-12);
     if (out >= p.rim) return {};
-    const double t = p.thickness * std::sqrt(1.0 - square(out / p.rim));
+    // sqrt(1 - d/rim): most of the fall-off spread over the rim, steep only at the skin line
+    // (a quarter ellipse kept the full thickness to the last few mm).
+    const double t = p.thickness * std::sqrt(1.0 - out / p.rim);
     return {t, t};
   }
   cv::Rect2d bounds() const {

@@ -48,8 +48,9 @@ struct Tube {
 };
 
 // A compressed soft body (the breast between the paddles): an ellipse of semi-axes (ax, ay)
-// turned by `angle` deg, `thickness` mm thick inside it, thinning over the last `rim` mm
-// outside it as a quarter ellipse (the rounded skin line).
+// turned by `angle` deg, `thickness` mm thick inside it, thinning over the `rim` mm outside
+// it as thickness * sqrt(1 - d / rim): the paddles compress the periphery less, so the
+// thickness falls off over the outer 2-4 cm, steepest at the skin line.
 struct Pad {
   cv::Point2d center;
   double ax = 1.0, ay = 1.0, angle = 0.0;

@@ -37,16 +37,20 @@ Specimen build_breast(Random& rng) {
   const double sx = -edge;                    // the breast points away from it
   const bool mlo = rng.chance(0.6);
   const double nipple = rng.uniform(80, 150);      // chest wall to nipple
-  const double half_height = rng.uniform(65, 105);
+  // Half the films are digitised at 1:2 (as DDSM's 480 x 960): resized from 18 x 24 cm film,
+  // the breast is stretched 1.4-1.8 times from top to bottom; else a square 17-25 cm field.
+  s.aspect = rng.chance(0.5) ? 2.0 : 1.0;
+  const double stretch = s.aspect > 1 ? rng.uniform(1.4, 1.8) : 1.0;
+  const double half_height = rng.uniform(65, 105) * stretch;
   const double thickness = rng.uniform(30, 70);
-  const double rim = rng.uniform(8, 16);           // thickness falls off in the last cm
+  const double rim = rng.uniform(15, 35);          // thickness falls off over the outer 1.5-3.5 cm
   const double skin = rng.uniform(1.5, 2.2);
 
-  compressed(b, {0, 0}, nipple, half_height, sx * rng.normal(0, 4), thickness, rim, skin);
+  compressed(b, {0, 0}, nipple - rim, half_height - rim * 0.5, sx * rng.normal(0, 4), thickness, rim, skin);
   if (mlo) {
     // Axillary tail up to the top of the image, and the pectoral muscle as a wedge along
     // the chest wall, widest at the top.
-    compressed(b, {0, -half_height * 0.8}, nipple * rng.uniform(0.6, 0.75), half_height * 1.1,
+    compressed(b, {0, -half_height * 0.8}, (nipple - rim) * rng.uniform(0.6, 0.75), half_height * 1.1,
                sx * rng.uniform(-15, -5), thickness, rim, skin);
     b.parts.push_back({Ellipsoid{{-sx * 25, -half_height * rng.uniform(1.2, 1.6)},
                                  rng.uniform(40, 70), half_height * rng.uniform(1.6, 2.0),
@@ -54,38 +58,59 @@ Specimen build_breast(Random& rng) {
                        Tissue::organ});
   }
 
-  // Fibroglandular tissue: patches and strands in the fat, behind the nipple, converging on
-  // it; the BI-RADS density class sets how much.
+  // Fibroglandular tissue (after the appearance in the BI-RADS Atlas and DDSM films): a
+  // parenchymal cloud of broad, thin, overlapping sheets filling most of the breast behind
+  // the nipple, densest towards the chest wall; over it a fine web of strands: Cooper's
+  // ligaments curving round the fat lobules, and ducts converging on the nipple. The
+  // BI-RADS density class sets how much of each.
   const double density_class[4][2] = {{0.03, 0.12}, {0.12, 0.3}, {0.3, 0.55}, {0.55, 0.85}};
   const double u = rng.uniform();
   const int birads = u < 0.1 ? 0 : u < 0.5 ? 1 : u < 0.9 ? 2 : 3;  // a-d, ~10/40/40/10 %
   const double glandular = rng.uniform(density_class[birads][0], density_class[birads][1]);
   const cv::Point2d centre(sx * nipple * rng.uniform(0.35, 0.5), rng.normal(0, 8));
-  const double gx = nipple * 0.45, gy = half_height * 0.65;
+  const double gx = nipple * 0.5, gy = half_height * 0.8;
   const cv::Point2d tip(sx * (nipple - 5), 0);
-  // Lobes of many small overlapping patches: a cloud rather than separate blobs.
-  for (int lobe = static_cast<int>(4 + glandular * 30); lobe > 0; --lobe) {
-    const cv::Point2d l = inside_ellipse(rng, centre, gx, gy);
-    const double lx = rng.uniform(8, 25), ly = rng.uniform(6, 18);
-    for (int i = static_cast<int>(glandular * 60 + 10); i > 0; --i) {
-      const cv::Point2d c = inside_ellipse(rng, l, lx, ly);
-      const cv::Point2d to_tip = tip - c;
-      const double radial = std::atan2(to_tip.y, to_tip.x) * 180 / M_PI;
-      b.parts.push_back({Ellipsoid{c, rng.uniform(2, 8), rng.uniform(1, 4), thickness * rng.uniform(0.03, 0.12),
-                                   radial + rng.normal(0, 30), 0},
-                         Tissue::organ});
-    }
+  // A point of the glandular region, nearer the chest wall more often (denser there).
+  auto gland_point = [&] {
+    cv::Point2d p = inside_ellipse(rng, centre, gx, gy);
+    p.x -= sx * std::abs(p.x - centre.x) * 0.3 * rng.uniform();
+    return p;
+  };
+  for (int i = static_cast<int>(15 + glandular * 150); i > 0; --i) {
+    const cv::Point2d c = gland_point();
+    const cv::Point2d to_tip = tip - c;
+    b.parts.push_back({Ellipsoid{c, rng.uniform(8, 25), rng.uniform(5, 15), thickness * rng.uniform(0.04, 0.16) * (0.5 + glandular),
+                                 std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 25), 0},
+                       Tissue::organ});
   }
-  for (int i = rng.integer(10, 40); i > 0; --i) {
-    Tube strand;
-    const cv::Point2d end = inside_ellipse(rng, centre - cv::Point2d(sx * nipple * 0.2, 0), gx, gy * 1.2);
-    for (int j = 0; j <= 5; ++j) {
-      const double f = j / 5.0;
-      strand.points.push_back(tip + (end - tip) * f + cv::Point2d(rng.normal(0, 3), rng.normal(0, 3)));
-      strand.radius.push_back(rng.uniform(0.3, 0.8));
-      strand.depth.push_back(rng.uniform(1, 3));
+  // A strand: a tube of a few points, wiggling along `dir` (deg) or bending by `bend` deg
+  // per step (ligaments round a lobule); sheets seen edge on, so deeper than wide.
+  auto strand = [&](cv::Point2d p, double dir, double step, int n, double bend, double r) {
+    Tube t;
+    for (int j = 0; j <= n; ++j) {
+      t.points.push_back(p);
+      t.radius.push_back(r * rng.uniform(0.7, 1.2));
+      t.depth.push_back(rng.uniform(3, 8));
+      dir += bend + rng.normal(0, 8);
+      p = along(p, dir, step);
     }
-    b.parts.push_back({strand, Tissue::organ});
+    b.parts.push_back({t, Tissue::organ});
+  };
+  // Cooper's ligaments: long, gently curving strands bounding the fat lobules (5-20 mm
+  // cells), mostly running towards the nipple: a lacy network.
+  for (int i = static_cast<int>(120 + glandular * 500); i > 0; --i) {
+    const cv::Point2d p = gland_point();
+    const cv::Point2d to_tip = tip - p;
+    strand(p, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 50), rng.uniform(2, 3.5),
+           rng.integer(4, 9), rng.uniform(-12, 12), rng.uniform(0.3, 0.9));
+  }
+  // Ducts and the trabecular strands along them, from the glandular region to the nipple.
+  for (int i = static_cast<int>(30 + glandular * 80); i > 0; --i) {
+    const cv::Point2d start = gland_point();
+    const cv::Point2d to_tip = tip - start;
+    const double len = std::hypot(to_tip.x, to_tip.y);
+    strand(start, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI, len / 6 * rng.uniform(0.6, 1.0), 6, 0,
+           rng.uniform(0.25, 0.7));
   }
   // Sometimes a mass, sometimes clusters of microcalcifications.
   if (rng.chance(0.2)) {
@@ -107,12 +132,13 @@ Specimen build_breast(Random& rng) {
     }
 
   s.focus = {0, mlo ? -half_height * 0.2 : 0.0};
-  s.field_of_view_mm = rng.uniform(170, 250);
+  s.field_of_view_mm = s.aspect > 1 ? rng.uniform(150, 220) : rng.uniform(170, 250);
   s.exposure = ExposureClass::mammography;
   s.any_rotation = false;
   s.chest_wall_edge = edge;
   s.collimator_chance = 0.15;  // the field is the detector, bar a blade now and then
   s.film_chance = 0.8;         // film mammograms (DDSM) as well as digital ones
+  s.film_anchor = {0.2, 0.45};  // the phototimer behind the breast's thick part
   return s;
 }
 

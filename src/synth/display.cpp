@@ -48,6 +48,35 @@ std::pair<double, double> anatomy_window(const cv::Mat& a, const cv::Mat& field,
   return {lo - (margin > 0 ? rng.uniform(0, margin) : 0.0) * width, lo + width};
 }
 
+// Multi-scale contrast equalisation as CR/DR systems do it (Agfa's MUSICA: Vuylsteke &
+// Schoeters, Proc. SPIE 2167, 1994): a Laplacian pyramid of 4-6 bands, each band's
+// coefficients raised to a power 0.5-0.9 of their size (small details boosted most) and
+// amplified 1-2.5 times, finer bands more.
+cv::Mat multiscale_contrast(const cv::Mat& a, Random& rng) {
+  const int levels = rng.integer(4, 6);
+  const double power = rng.uniform(0.5, 0.9), gain = rng.uniform(1.0, 2.5);
+  std::vector<cv::Mat> gauss;
+  cv::buildPyramid(a, gauss, levels, cv::BORDER_REPLICATE);
+  cv::Mat out = gauss[levels];
+  for (int l = levels - 1; l >= 0; --l) {
+    cv::Mat up;
+    cv::pyrUp(gauss[l + 1], up, gauss[l].size());
+    cv::Mat band = gauss[l] - up;
+    cv::Scalar mean, sd;
+    cv::meanStdDev(band, mean, sd);
+    const double m = std::max(3 * sd[0], 1e-6);  // the band's large contrasts keep their size
+    cv::Mat magnitude = cv::abs(band) / m, boosted;
+    cv::pow(magnitude, power, boosted);
+    const double g = 1 + (gain - 1) * (levels - l) / levels;
+    cv::Mat sign = (band >= 0) / 255;
+    sign.convertTo(sign, CV_32F, 2.0, -1.0);
+    band = g * m * boosted.mul(sign);
+    cv::pyrUp(out, up, gauss[l].size());
+    out = up + band;
+  }
+  return out;
+}
+
 // Digital processing (after e.g. Prokop et al., Eur. Radiol. 2003, on digital radiography).
 cv::Mat processed(cv::Mat a, const cv::Mat& field, double margin, Random& rng) {
   // Dynamic range compression: flatten the slow thickness variation so that anatomy on
@@ -55,11 +84,15 @@ cv::Mat processed(cv::Mat a, const cv::Mat& field, double margin, Random& rng) {
   cv::Mat wide;
   cv::GaussianBlur(a, wide, cv::Size(), rng.uniform(0.05, 0.12) * a.cols, 0, cv::BORDER_REPLICATE);
   a = a - rng.uniform(0.1, 0.6) * (wide - quantile(sorted_field_values(wide, field), 0, 0.5));
-  // Unsharp masking ("edge enhancement" of clinical processing), kernel 1-4 % of the image.
-  const double sigma = rng.uniform(0.01, 0.04) * a.cols, amount = rng.uniform(0.0, 1.5);
-  cv::Mat low;
-  cv::GaussianBlur(a, low, cv::Size(), sigma, 0, cv::BORDER_REPLICATE);
-  a = a + amount * (a - low);
+  if (rng.chance(0.5)) {
+    a = multiscale_contrast(a, rng);
+  } else {
+    // Unsharp masking ("edge enhancement" of clinical processing), kernel 1-4 % of the image.
+    const double sigma = rng.uniform(0.01, 0.04) * a.cols, amount = rng.uniform(0.0, 1.5);
+    cv::Mat low;
+    cv::GaussianBlur(a, low, cv::Size(), sigma, 0, cv::BORDER_REPLICATE);
+    a = a + amount * (a - low);
+  }
   const auto [lo, hi] = anatomy_window(a, field, margin, rng);
   a = (a - lo) / (hi - lo);
   a = cv::min(cv::max(a, 0.0), 1.0);
@@ -81,11 +114,13 @@ cv::Mat processed(cv::Mat a, const cv::Mat& field, double margin, Random& rng) {
 // physical, not fitted to the image: 2.5-4 (dD/dlog10 E; Bushberg et al., ch. 7-8) over a
 // density range of ~3.5 gives a slope of 1-2 per natural-log unit. The exposure (phototimer)
 // puts the least attenuating anatomy (lungs, fat) at mid density; the open beam ends at the
-// shoulder (black, base + fog and the digitiser's floor). Film grain: fine noise, strongest
+// shoulder (black, base + fog and the digitiser's floor). In a breast the phototimer's cell
+// sits behind the thick interior, not the thin rim, so its anchor quantile is higher. Film grain: fine noise, strongest
 // at mid densities.
-cv::Mat film(cv::Mat a, const cv::Mat& raw, const cv::Mat& field, Random& rng) {
+cv::Mat film(cv::Mat a, const cv::Mat& raw, const cv::Mat& field, std::pair<double, double> anchor,
+             Random& rng) {
   const auto [values, anatomy] = anatomy_values(a, field);
-  const double lo = quantile(values, anatomy, rng.uniform(0.05, 0.2));
+  const double lo = quantile(values, anatomy, rng.uniform(anchor.first, anchor.second));
   const double slope = rng.uniform(1.3, 2.3), lightest = rng.uniform(0.3, 0.6);
   cv::Mat e;
   cv::exp(-slope * (a - lo) - std::log(lightest / (1 - lightest)), e);
@@ -136,7 +171,7 @@ cv::Mat render_display(const cv::Mat& raw, const cv::Mat& field, double offset, 
   cv::log(a, a);
   a = -a;
   const bool film_look = look.style == DisplayStyle::film;
-  a = film_look ? film(a, raw, field, rng) : processed(a, field, look.window_margin, rng);
+  a = film_look ? film(a, raw, field, look.film_anchor, rng) : processed(a, field, look.window_margin, rng);
   cv::Mat out = a * 255.0;
   // Electronic shutter: many systems black out what lies behind the blades.
   if (!film_look && rng.chance(0.4)) out.setTo(0.0, field == 0);

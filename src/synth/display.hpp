@@ -1,6 +1,8 @@
 #pragma once
 // What a processed clinical image looks like: log, window, contrast curve and edge
 // enhancement, 8-bit, bone bright and open beam dark.
+#include <utility>
+
 #include <opencv2/core.hpp>
 
 #include "synth/random.hpp"
@@ -14,6 +16,8 @@ enum class DisplayStyle { processed, film };
 struct DisplayLook {
   DisplayStyle style = DisplayStyle::processed;
   double window_margin = 0.0;  // processed: the window's bottom goes down by up to this share of its width
+  // film: the anatomy quantile (a range to draw from) the exposure puts at mid density
+  std::pair<double, double> film_anchor{0.05, 0.2};
 };
 
 // raw: detector values (CV_32F), field: CV_8U 1 inside the exposed field; offset: the

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "synth/anatomy.hpp"
+#include "synth/artefacts.hpp"
 #include "synth/display.hpp"
 #include "synth/exposure.hpp"
 
@@ -80,26 +83,30 @@ cv::Mat label_map(const PathMaps& paths, const cv::Mat& field, std::uint8_t outs
 SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int index, int size,
                           Polarity polarity, bool collimator_class) {
   Random rng(seed, static_cast<std::uint64_t>(index));
-  const cv::Size image(size, size);
   const Specimen specimen = build_specimen(category, rng);
+  // Drawn at the film's own proportions, stored squeezed across (as the data sets resized
+  // their scans): `squash` times as wide as what is stored.
+  const cv::Size stored = image_size(specimen, size);
+  const cv::Size image(static_cast<int>(std::lround(stored.width * specimen.squash)), stored.height);
+  const double w = image.width, h = image.height;
 
   // Placement: scale from the field of view, mostly upright limbs, focus near the centre
   // (so anatomy often runs out of the image or the field).
   Placement pl;
-  pl.scale = size / specimen.field_of_view_mm;
+  pl.scale = w / specimen.field_of_view_mm;
   cv::Point2d centre;
   if (specimen.chest_wall_edge != 0) {
     // Mammogram: upright, the chest wall on the detector's edge.
     pl.angle = rng.normal(0, 2);
-    centre = {specimen.chest_wall_edge < 0 ? 0.0 : double(size), size * rng.uniform(0.42, 0.58)};
+    centre = {specimen.chest_wall_edge < 0 ? 0.0 : w, h * rng.uniform(0.42, 0.58)};
   } else if (rng.chance(specimen.upright_chance)) {
-    pl.angle = rng.normal(0, 3);
-    centre = {size * rng.uniform(0.4, 0.6), size * rng.uniform(0.4, 0.6)};
+    pl.angle = rng.normal(0, 3) / std::sqrt(specimen.aspect);  // a tall film keeps the leg on it
+    centre = {w * rng.uniform(0.4, 0.6), h * rng.uniform(0.4, 0.6)};
   } else {
     pl.angle = specimen.any_rotation || rng.chance(0.25) ? rng.uniform(0, 360)
                                                          : rng.normal(0, 12) + (rng.chance(0.5) ? 180 : 0);
     if (rng.chance(0.3)) pl.angle += 90;  // landscape
-    centre = {size * rng.uniform(0.35, 0.65), size * rng.uniform(0.35, 0.65)};
+    centre = {w * rng.uniform(0.35, 0.65), h * rng.uniform(0.35, 0.65)};
   }
   const double c = std::cos(pl.angle * M_PI / 180), s = std::sin(pl.angle * M_PI / 180);
   const cv::Point2d f = specimen.focus * pl.scale;
@@ -112,13 +119,25 @@ SyntheticImage synthesize(const std::string& category, std::uint64_t seed, int i
   const cv::Mat field = field_mask(out.field, image);
   out.labels = label_map(paths, field, collimator_class ? label::collimator : label::ignore);
 
-  const ExposureSettings exposure = random_exposure(specimen.exposure, rng, size, 1.0 / pl.scale);
+  const ExposureSettings exposure = random_exposure(specimen.exposure, rng, image.width, 1.0 / pl.scale);
   out.display = polarity == Polarity::display || (polarity == Polarity::mixed && rng.chance(0.5));
   out.pixels = expose(paths, field, exposure, rng);
+  // Mammography's grid moves during the exposure (Bucky): no lines there.
+  add_grid_lines(out.pixels, exposure.offset, specimen.exposure == ExposureClass::mammography ? 0.0 : 0.15, rng);
+  if (specimen.stitched) stitch_cassettes(out.pixels, exposure.offset, 1.0 / pl.scale, rng);
   if (out.display) {
     const DisplayStyle style = rng.chance(specimen.film_chance) ? DisplayStyle::film : DisplayStyle::processed;
-    out.pixels = render_display(out.pixels, field, exposure.offset, {style, specimen.window_margin}, rng);
+    out.pixels = render_display(out.pixels, field, exposure.offset, {style, specimen.window_margin, specimen.film_anchor}, rng);
   }
+  if (image != stored) {
+    cv::Mat resized;
+    cv::resize(out.pixels, resized, stored, 0, 0, cv::INTER_AREA);
+    resized.convertTo(resized, CV_16U);  // integers again
+    resized.convertTo(out.pixels, CV_32F);
+    cv::resize(out.labels, out.labels, stored, 0, 0, cv::INTER_NEAREST);
+    for (cv::Point2d& p : out.field.polygon) p.x *= double(stored.width) / image.width;
+  }
+  if (out.display) add_workstation_marks(out.pixels, out.labels, rng);  // burned into what is stored
   return out;
 }
 

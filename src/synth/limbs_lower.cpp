@@ -9,15 +9,15 @@ namespace xnet::synth {
 
 using namespace parts;
 
-Specimen build_knee(Random& rng) {
-  Specimen s;
-  Body& b = s.body;
-  const double k = vary(rng, 0.12);
-  const double flexion = rng.chance(0.6) ? rng.uniform(-3, 8) : rng.uniform(10, 45);
-  const double dir = 90 - flexion;
-  const double gap = rng.uniform(3, 8) * k;  // joint space (narrow in osteoarthritis)
-  // Femur: shaft flaring into two condyles.
-  b.parts.push_back(long_bone({0, -330 * k}, {0, -40 * k}, 14 * k, 30 * k, 0.55, 5.0, 1.2));
+namespace {
+
+// Knee: the femoral shaft from `femur_top` (radius `femur_radius`, waist as long_bone's) flaring into two condyles (their joint surface
+// near y = 0), the patella over them, the tibial plateau `gap` mm below along `dir` (deg,
+// distal; 90 - flexion) and the tibia and fibula `tibia_length` mm long, the fibula lateral
+// (+x), overlapping the tibia's edge. Returns the tibia's distal end.
+cv::Point2d knee_bones(Body& b, Random& rng, double k, cv::Point2d femur_top, double femur_radius,
+                       double femur_waist, double dir, double gap, double tibia_length) {
+  b.parts.push_back(long_bone(femur_top, {0, -40 * k}, femur_radius, 30 * k, femur_waist, 5.0, 1.2));
   for (int side : {-1, 1})
     b.parts.push_back(short_bone({side * 20 * k, -24 * k}, 19 * k, 22 * k, 30 * k, side * 8, 1.2));
   // Patella over the femur (AP) or in front of it.
@@ -26,13 +26,26 @@ Specimen build_knee(Random& rng) {
   // Tibia with its plateau; fibula lateral, overlapping the tibia's edge.
   const cv::Point2d plateau = along({0, -2 * k}, dir, gap);
   b.parts.push_back(short_bone(along(plateau, dir, 10 * k), 38 * k, 12 * k, 26 * k, dir - 90, 1.0));
-  b.parts.push_back(long_bone(along(plateau, dir, 15 * k), along(plateau, dir, 330 * k), 33 * k,
+  b.parts.push_back(long_bone(along(plateau, dir, 15 * k), along(plateau, dir, tibia_length), 33 * k,
                               13 * k, 0.45, 5.0, 1.0));
   const cv::Point2d fib = plateau + cv::Point2d(31 * k, 0);
   const cv::Point2d fib_head = along(fib, dir, 28 * k);
   b.parts.push_back(short_bone(fib_head, 10 * k, 11 * k, 10 * k, 0, 0.8));
-  b.parts.push_back(long_bone(along(fib_head, dir, 8 * k), along(fib_head, dir, 300 * k), 7 * k,
+  b.parts.push_back(long_bone(along(fib_head, dir, 8 * k), along(fib_head, dir, tibia_length * 0.91), 7 * k,
                               8 * k, 0.7, 2.0, 0.8));
+  return along(plateau, dir, tibia_length);
+}
+
+}  // namespace
+
+Specimen build_knee(Random& rng) {
+  Specimen s;
+  Body& b = s.body;
+  const double k = vary(rng, 0.12);
+  const double flexion = rng.chance(0.6) ? rng.uniform(-3, 8) : rng.uniform(10, 45);
+  const double dir = 90 - flexion;
+  const double gap = rng.uniform(3, 8) * k;  // joint space (narrow in osteoarthritis)
+  knee_bones(b, rng, k, {0, -330 * k}, 14 * k, 0.55, dir, gap, 330 * k);
   const double fat = rng.uniform(0.8, 1.35);
   b.parts.push_back(flesh({0, -380 * k}, {0, -20 * k}, 70 * k * fat, 55 * k * fat, 0.9));
   b.parts.push_back(flesh({0, 0}, along({0, 0}, dir, 380 * k), 55 * k * fat, 38 * k * fat, 0.9));
@@ -125,6 +138,55 @@ Specimen build_lamb_leg(Random& rng) {
   s.field_of_view_mm = rng.uniform(280, 420);
   s.exposure = ExposureClass::limb;
   s.any_rotation = true;
+  return s;
+}
+
+
+// Standing long-leg film (hip to ankle, AP; e.g. for the mechanical axis in knee
+// osteoarthritis, as the OAI's): hemipelvis, femur 400-480 mm with its anatomical axis
+// 5-9 deg off the vertical (head medial), knee, tibia and fibula 330-400 mm, ankle with talus
+// and calcaneus; thigh, calf and foot. Drawn at 5-6.2:1 (the OAI's 128 x 1024 images show a
+// ~25 x 140 cm field: knees ~45 px wide, hip to ankle ~650 px high) and stored 8:1, squeezed
+// across as theirs are; stitched from cassettes with a ruler beside the leg (artefacts.cpp).
+Specimen build_long_leg(Random& rng) {
+  Specimen s;
+  Body& b = s.body;
+  const double k = vary(rng, 0.1);
+  const double femur = rng.uniform(400, 480) * k, tibia = rng.uniform(330, 400) * k;
+  const double valgus = rng.uniform(5, 9);  // femoral shaft, lateral towards the knee
+  const double shaft_dir = 90 - valgus;
+  const double gap = rng.uniform(3, 7) * k;
+  // One shaft from below the trochanters to the condyles (pieces end to end would add up
+  // where their caps overlap): the neck's base `femur` mm above the knee, the head beyond.
+  const cv::Point2d femur_top = along({0, -40 * k}, shaft_dir + 180, femur - 50 * k);
+  const double neck_angle = rng.uniform(120, 140);
+  const cv::Point2d neck_base = along(femur_top, shaft_dir + 180, 10 * k);
+  const cv::Point2d head = along(neck_base, shaft_dir + neck_angle, 45 * k);
+  proximal_femur(b, head, k, neck_angle, shaft_dir, 0);
+  hemipelvis(b, head, k);
+  const cv::Point2d ankle = knee_bones(b, rng, k, femur_top, 24 * k, 0.45, 90 + rng.normal(0, 2), gap, tibia);
+  // Malleoli round the talus, the calcaneus behind and below it.
+  b.parts.push_back(short_bone(ankle + cv::Point2d(-20 * k, 4 * k), 8 * k, 14 * k, 10 * k, 10, 0.9));
+  b.parts.push_back(short_bone(ankle + cv::Point2d(29 * k, 8 * k), 9 * k, 15 * k, 9 * k, -8, 0.8));
+  b.parts.push_back(short_bone(ankle + cv::Point2d(0, 20 * k), 25 * k, 15 * k, 26 * k, rng.normal(0, 6), 0.8));
+  b.parts.push_back(short_bone(ankle + cv::Point2d(rng.normal(4, 4), 50 * k), 22 * k, 26 * k, 24 * k,
+                               rng.normal(0, 10), 0.8));
+  const double fat = rng.uniform(0.8, 1.35);
+  b.parts.push_back(flesh(head + cv::Point2d(30 * k, -60 * k), {0, -20 * k}, 95 * k * fat, 58 * k * fat, 0.9));
+  b.parts.push_back(flesh_blob(head + cv::Point2d(-20 * k, -40 * k), 110 * k * fat, 100 * k, 75 * k * fat));
+  b.parts.push_back(flesh({0, 0}, ankle, 55 * k * fat, 30 * k * fat, 0.9));
+  b.parts.push_back(flesh_blob({0, -10 * k}, 58 * k * fat, 60 * k * fat, 55 * k * fat));
+  b.parts.push_back(flesh_blob(ankle + cv::Point2d(0, 45 * k), 42 * k * fat, 50 * k * fat, 45 * k));
+  if (rng.chance(0.5)) mirror_x(b);  // the left or the right leg
+  s.focus = {rng.normal(0, 8), (head.y + ankle.y) / 2 + rng.normal(0, 20)};
+  s.aspect = 8;
+  s.squash = 8 / rng.uniform(5.0, 6.2);
+  s.field_of_view_mm = rng.uniform(230, 270);  // the drawn width; the height 1.2-1.6 m
+  s.exposure = ExposureClass::limb;
+  s.any_rotation = false;
+  s.upright_chance = 1.0;
+  s.collimator_chance = 0.3;
+  s.stitched = true;
   return s;
 }
 

@@ -62,22 +62,8 @@ Specimen build_hip(Random& rng) {
   const double k = vary(rng, 0.1);
   const double neck_angle = rng.uniform(120, 140);  // neck-shaft angle
   const double shaft_dir = 90 + rng.normal(-6, 3);
-  const cv::Point2d head(0, 0);
-  const cv::Point2d neck_base = along(head, shaft_dir - 180 + neck_angle, 45 * k);
-  b.parts.push_back(short_bone(head, 23 * k, 23 * k, 23 * k, 0, 1.2));
-  b.parts.push_back(long_bone(head, neck_base, 15 * k, 19 * k, 0.85, 2.5, 1.2));
-  b.parts.push_back(short_bone(neck_base + cv::Point2d(14 * k, -8 * k), 17 * k, 26 * k, 22 * k, 10, 1.0));
-  b.parts.push_back(short_bone(along(neck_base, shaft_dir, 45 * k) + cv::Point2d(-14 * k, 0), 8 * k,
-                               10 * k, 9 * k, 30, 0.9));
-  b.parts.push_back(long_bone(along(neck_base, shaft_dir, 10 * k), along(neck_base, shaft_dir, 420 * k),
-                              24 * k, 17 * k, 0.75, 6.0, 1.5));
-  // Acetabular roof over the head, ilium above, pubic and ischial rami around the obturator
-  // foramen.
-  b.parts.push_back(short_bone({-8 * k, -22 * k}, 36 * k, 16 * k, 32 * k, -15, 1.5));
-  b.parts.push_back(short_bone({-35 * k, -95 * k}, 65 * k, 75 * k, 10 * k, 25, 1.8));
-  b.parts.push_back(long_bone({-20 * k, 12 * k}, {-115 * k, 30 * k}, 12 * k, 9 * k, 0.8, 2.0, 1.0));
-  b.parts.push_back(long_bone({-22 * k, 28 * k}, {-50 * k, 85 * k}, 14 * k, 16 * k, 0.8, 2.0, 1.0));
-  b.parts.push_back(long_bone({-50 * k, 85 * k}, {-110 * k, 50 * k}, 9 * k, 9 * k, 0.9, 1.5, 1.0));
+  proximal_femur(b, {0, 0}, k, neck_angle, shaft_dir, 420 * k);
+  hemipelvis(b, {0, 0}, k);
   const double fat = rng.uniform(0.8, 1.3);
   b.parts.push_back(flesh({-60 * k, -400}, {-60 * k, 150 * k}, 200 * k * fat, 200 * k * fat, 0.55));
   b.parts.push_back(flesh({40 * k, 50 * k}, {50 * k, 600 * k}, 100 * k * fat, 80 * k * fat, 0.9));
