@@ -99,7 +99,7 @@ struct Candidate {
   BladeEdge line;
   double score = 0;
   double t0 = 0, t1 = 0;  // the stretch of the line that borders the field
-  double shield_level = 0;  // halfway down its step, between the field and the shield
+  double shield_level = 0;  // the shielded side's ceiling, as verify_blade reads it
 };
 
 // Hough accumulator of the brightness drop across lines (theta = direction of the normal
@@ -256,7 +256,7 @@ bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOption
       percentile(beyond_region, 0.9) - percentile(beyond_region, 0.1) > options.max_shield_spread * contrast)
     return false;
 
-  c.shield_level = dark + 0.5 * contrast;
+  c.shield_level = ceiling;
   c.t0 = s.t_begin + best_begin;
   c.t1 = s.t_begin + best_end - 1;
   return true;
@@ -431,7 +431,8 @@ std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bo
     levels.push_back(c.shield_level);
   }
   // Behind an electronic shutter the caller reads the black mask itself (find_blades).
-  // Elsewhere the shielded side is the working image below halfway down each blade's step.
+  // Elsewhere the shielded side is the working image below each blade's shield ceiling (the
+  // shield's level varies with what lies behind the blade, leakage through the anatomy).
   if (!behind_shutter)
     drop_curved_sides(blades, levels, oriented.size(), across * std::max(scale.x, scale.y),
                       options_.min_bordered_share, [&](double level, cv::Point2d p) {
