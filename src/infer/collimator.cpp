@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -98,6 +99,7 @@ struct Candidate {
   BladeEdge line;
   double score = 0;
   double t0 = 0, t1 = 0;  // the stretch of the line that borders the field
+  double shield_level = 0;  // the shielded side's ceiling, as verify_blade reads it
 };
 
 // Hough accumulator of the brightness drop across lines (theta = direction of the normal
@@ -200,7 +202,7 @@ Candidate refine_on_working_scale(const cv::Mat& g, Candidate c) {
 
 // A blade: straight contrast over a long stretch bordering the field, and beyond the line
 // only uniformly dark (shielded) pixels, whatever crosses the edge on the inside.
-bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOptions& options) {
+bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOptions& options, bool linear_in_dose) {
   const EdgeSamples s = edge_samples(g, c.line);
   const int n = int(s.inside.size());
   const double min_len = options.min_edge_fraction * std::min(g.cols, g.rows);
@@ -246,10 +248,100 @@ bool verify_blade(const cv::Mat& g, Candidate& c, const CollimatorDetectorOption
       if (c.line.normal.dot(cv::Point2d(x + 0.5, y + 0.5)) - c.line.offset > 2 * across + 1.5)
         beyond_region.push_back(g.at<float>(y, x));
   if (beyond_region.size() >= 30 && percentile(beyond_region, 0.98) > ceiling) return false;
+  // ... and flat: behind a blade leakage and scatter vary smoothly and little, while the far
+  // side of an anatomy edge holds anatomy (the pectoral muscle beyond its straight edge on a
+  // mammogram thickens away from it, textured). A display image clips or compresses the
+  // shield; a raw one, searched on its logarithm, keeps the noise of its few counts there.
+  if (!linear_in_dose && beyond_region.size() >= 30 &&
+      percentile(beyond_region, 0.9) - percentile(beyond_region, 0.1) > options.max_shield_spread * contrast)
+    return false;
 
+  c.shield_level = ceiling;
   c.t0 = s.t_begin + best_begin;
   c.t1 = s.t_begin + best_end - 1;
   return true;
+}
+
+// The stretch [t_lo, t_hi] of `line` (in its own parameter, line_point) that is a side of the
+// convex `field`; false when the line does not bound it.
+bool field_side(const BladeEdge& line, const std::vector<cv::Point2f>& field, double& t_lo, double& t_hi) {
+  t_lo = 1e18, t_hi = -1e18;
+  const cv::Point2d u = line_direction(line);
+  for (const cv::Point2f& p : field) {
+    if (std::abs(line.normal.dot(cv::Point2d(p)) - line.offset) > 1e-2) continue;
+    const double t = u.dot(cv::Point2d(p));
+    t_lo = std::min(t_lo, t), t_hi = std::max(t_hi, t);
+  }
+  return t_hi - t_lo >= 1;
+}
+
+// How straight the shielded side ends along `blade`'s side of the field, at full resolution:
+// the share of the side where the boundary of `shielded` (a point's test) lies within
+// `on_line` of one straight line. A blade, or an electronic shutter (a polygon drawn on the
+// image), ends on a straight line wherever the field's content meets it. A line laid against
+// a curved boundary (the skin line of a breast on a dark or black background) is a tangent:
+// the curve stays within the search's tolerance (`reach`, its sampling distance) over a
+// stretch, close to no straight line there. Where the boundary leaves the line inwards by more
+// than `reach` (dense anatomy, or open beam clipped to the shutter's black) the side says
+// nothing; where the side beyond is not shielded at all, it is not bordered.
+template <class Shielded>
+double straight_border_share(Shielded shielded, const BladeEdge& blade, const std::vector<cv::Point2f>& field,
+                             double reach) {
+  constexpr double on_line = 1.5, step = 0.5;  // input pixels
+  double t_lo, t_hi;
+  if (!field_side(blade, field, t_lo, t_hi)) return 0;
+  std::vector<cv::Point2d> boundary;  // (t, offset of the first point not shielded)
+  int total = 0;
+  for (double t = t_lo + 0.5; t < t_hi; t += 1.0) {
+    const cv::Point2d p = line_point(blade, t);
+    double d = 2 * reach;
+    while (d >= -reach && shielded(p + d * blade.normal)) d -= step;
+    if (d < -reach) continue;
+    ++total;
+    if (d < 2 * reach) boundary.push_back({t, d});
+  }
+  if (total == 0 || boundary.size() < 2) return 0;
+  // The straight line through two of the boundary's points (an even sample of them) that
+  // most of it lies on: a robust fit, as the side may hold a corner of a shutter drawn
+  // at its own angle.
+  const std::size_t samples = std::min<std::size_t>(boundary.size(), 48);
+  std::size_t best = 0;
+  for (std::size_t i = 0; i < samples; ++i)
+    for (std::size_t j = i + 1; j < samples; ++j) {
+      const cv::Point2d p = boundary[i * boundary.size() / samples], q = boundary[j * boundary.size() / samples];
+      if (q.x - p.x < 2 * reach) continue;
+      const double beta = (q.y - p.y) / (q.x - p.x);
+      const auto on = std::count_if(boundary.begin(), boundary.end(), [&](const cv::Point2d& b) {
+        return std::abs(b.y - p.y - beta * (b.x - p.x)) <= on_line;
+      });
+      best = std::max(best, std::size_t(on));
+    }
+  return double(best) / total;
+}
+
+constexpr std::size_t max_blades = 4;  // a collimator's two pairs of jaws
+
+// Drops the blade whose side of the field they leave together is the least straight
+// (straight_border_share), and cuts the field again without it, while that share is below
+// `min_share` or more than max_blades are left: many lines each touching a curve are no
+// collimator. `shielded(level, point)`: the point lies on the shielded side of a blade
+// with that level; `levels` travel with the blades.
+template <class Shielded>
+void drop_curved_sides(std::vector<BladeEdge>& blades, std::vector<double>& levels, cv::Size size, double reach,
+                       double min_share, Shielded shielded) {
+  while (!blades.empty()) {
+    const std::vector<cv::Point2f> field = clip_to_blades(size, blades);
+    std::size_t worst = 0;
+    double worst_share = 2;
+    for (std::size_t k = 0; k < blades.size(); ++k) {
+      const double share = straight_border_share([&](cv::Point2d p) { return shielded(levels[k], p); }, blades[k],
+                                                 field, reach);
+      if (share < worst_share) worst_share = share, worst = k;
+    }
+    if (worst_share >= min_share && blades.size() <= max_blades) break;
+    blades.erase(blades.begin() + std::ptrdiff_t(worst));
+    levels.erase(levels.begin() + std::ptrdiff_t(worst));
+  }
 }
 
 // An electronic shutter blacks out exactly what lies beyond the blades. Black inside the field
@@ -274,14 +366,8 @@ bool shutter_explains(const cv::Mat& shutter, const std::vector<BladeEdge>& blad
 // while the field cut along its line spans the image. 0 when the line does not bound the field.
 double bordered_share(const cv::Mat& g, const BladeEdge& line, const std::vector<cv::Point2f>& field,
                       double min_contrast) {
-  double t_lo = 1e18, t_hi = -1e18;
-  const cv::Point2d u = line_direction(line);
-  for (const cv::Point2f& p : field) {
-    if (std::abs(line.normal.dot(cv::Point2d(p)) - line.offset) > 1e-3) continue;
-    const double t = u.dot(cv::Point2d(p));
-    t_lo = std::min(t_lo, t), t_hi = std::max(t_hi, t);
-  }
-  if (t_hi - t_lo < 1) return 0;
+  double t_lo, t_hi;
+  if (!field_side(line, field, t_lo, t_hi)) return 0;
   const EdgeSamples s = edge_samples(g, line);
   int marked = 0, total = 0;
   for (std::size_t i = 0; i < s.inside.size(); ++i) {
@@ -308,7 +394,7 @@ std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bo
   std::vector<Candidate> accepted;
   for (Candidate c : line_peaks(g, 0.4 * options_.min_contrast * min_len)) {
     c = refine_on_working_scale(g, c);
-    if (!verify_blade(g, c, options_)) continue;
+    if (!verify_blade(g, c, options_, linear_in_dose)) continue;
     // Two blades of a convex field never face the same way: keep the stronger.
     auto same = std::find_if(accepted.begin(), accepted.end(),
                              [&](const Candidate& a) { return angle_between(a.line, c.line) < 10; });
@@ -335,13 +421,24 @@ std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bo
   const cv::Point2d scale(double(oriented.cols) / g.cols, double(oriented.rows) / g.rows);
   const cv::Mat dose = linear_in_dose ? oriented : dose_scale(oriented);
   std::vector<BladeEdge> blades;
+  std::vector<double> levels;
   for (const Candidate& c : accepted) {
     const cv::Point2d a = line_point(c.line, c.t0), b = line_point(c.line, c.t1);
     blades.push_back(refine_blade_edge(dose, {a.x * scale.x, a.y * scale.y},
                                        {b.x * scale.x, b.y * scale.y},
                                        {c.line.normal.x / scale.x, c.line.normal.y / scale.y},
                                        std::max(scale.x, scale.y)));
+    levels.push_back(c.shield_level);
   }
+  // Behind an electronic shutter the caller reads the black mask itself (find_blades).
+  // Elsewhere the shielded side is the working image below each blade's shield ceiling (the
+  // shield's level varies with what lies behind the blade, leakage through the anatomy).
+  if (!behind_shutter)
+    drop_curved_sides(blades, levels, oriented.size(), across * std::max(scale.x, scale.y),
+                      options_.min_bordered_share, [&](double level, cv::Point2d p) {
+                        return p.x < 0 || p.y < 0 || p.x >= oriented.cols || p.y >= oriented.rows ||
+                               sample_bilinear(g, p.x / scale.x, p.y / scale.y) <= level;
+                      });
   return blades;
 }
 
@@ -353,8 +450,17 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
     throw Error("collimator detection: the collimator probability map must be CV_32F");
   const cv::Mat shutter = shutter_candidate(pixels, open_beam_bright);
   if (!shutter.empty()) {
+    // The blade search's tolerance across a line (its samples' distance) in input pixels.
+    const double reach = across * std::max(1.0, double(std::max(pixels.cols, pixels.rows)) / options_.working_side);
     std::vector<BladeEdge> blades =
         blades_in(oriented_image(pixels, false, shutter), false, collimator_probability, true);
+    // Each blade's side of the field is where the shutter's black ends, straight.
+    std::vector<double> unused(blades.size());
+    const cv::Rect image(0, 0, pixels.cols, pixels.rows);
+    drop_curved_sides(blades, unused, pixels.size(), reach, options_.min_bordered_share, [&](double, cv::Point2d p) {
+      const cv::Point q(int(std::floor(p.x)), int(std::floor(p.y)));
+      return !image.contains(q) || shutter.at<std::uint8_t>(q) != 0;
+    });
     if (!blades.empty() && shutter_explains(shutter, blades)) return blades;
   }
   return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability,

@@ -21,6 +21,9 @@ struct CollimatorDetectorOptions {
   double min_contrast = 0.10;
   // A blade has that contrast along at least this share of the field's side on its line.
   double min_bordered_share = 0.6;
+  // Display images: the shield beyond a blade varies (10th to 90th percentile) by at most this
+  // fraction of the blade's step.
+  double max_shield_spread = 0.5;
 };
 
 class CollimatorDetector {

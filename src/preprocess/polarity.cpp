@@ -28,14 +28,19 @@ constexpr double min_levels = 200;
 // ... unless at least this share of the band along the field's edge is at the maximum: a
 // detector that clips the open beam saturates where the beam meets the field's edge.
 constexpr double max_ring_saturated = 0.5;
+// A quarter of the image at the dark end of its range and a tenth of that at the bright end,
+// with no consistent collimator under either hypothesis, is open beam
+// (see detect_polarity_of_pixels).
+constexpr double min_dark_open_beam = 0.25;
+constexpr double max_bright_to_dark = 0.1;
 
 }  // namespace
 
 namespace detail {
 
 const std::array<const char*, PolarityCues::count> PolarityCues::names = {
-    "edge",      "saturated",  "levels",   "ring_saturated", "raw_field", "raw_edge", "raw_ring_saturated",
-    "display_field", "display_edge", "display_ring_saturated"};
+    "edge",      "saturated",  "levels",   "ring_saturated", "dark_end", "bright_end", "raw_field",
+    "raw_edge", "raw_ring_saturated", "display_field", "display_edge", "display_ring_saturated"};
 
 PolarityCues polarity_cues(const cv::Mat& pixels) {
   CV_Assert(pixels.type() == CV_32FC1);
@@ -64,6 +69,8 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
   if (range.span() <= 0.0) return cues;
   cv::Mat n = (small - range.low) / range.span();
   n = cv::min(cv::max(n, 0.0), 1.0);
+  cues.dark_end = cv::countNonZero(n <= 0.05) / double(n.total());
+  cues.bright_end = cv::countNonZero(n >= 0.95) / double(n.total());
   cv::Mat field = exposed_field(n.size(), find_blade_edges(n), blade_margin_px);
   if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
   cv::Mat distance;
@@ -151,6 +158,13 @@ Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
   const bool raw_consistent = cues.as_raw.field > 0 && cues.as_raw.edge > 0;
   const bool display_consistent = cues.as_display.field > 0 && cues.as_display.edge < 0;
   if (raw_consistent != display_consistent) return raw_consistent ? Polarity::raw : Polarity::display;
+  // With no consistent collimator under either hypothesis, much of the image at its dark end
+  // and almost none at its bright end is open beam, dark only on a display image: a
+  // mammogram's background beside the breast, the surround of a hand, with only the densest
+  // tissue or bone bright. A raw image that dark over as much is shielded (the detector finds
+  // the field then) or thick anatomy (a hip), with the open beam beside it at the bright end.
+  if (!raw_consistent && cues.dark_end >= min_dark_open_beam && cues.bright_end <= max_bright_to_dark * cues.dark_end)
+    return Polarity::display;
   return cues.edge > 0 ? Polarity::raw : Polarity::display;
 }
 

@@ -8,7 +8,7 @@
 namespace xnet::detail {
 
 struct PolarityCues {
-  static constexpr int count = 10;
+  static constexpr int count = 12;
   static const std::array<const char*, count> names;
   // Mean of the 6 px band along the exposed field's edge less the field's mean, on the
   // image scaled to its 0.1..99.9 percentile range: > 0 open beam along the edge (raw).
@@ -21,6 +21,9 @@ struct PolarityCues {
   // near 1 where a detector clipped the open beam (raw), near 0 in a windowed display image,
   // whose clipped whites are bone, labels or the collimator outside the field.
   double ring_saturated = 0;
+  // Shares of the image within 5 % of its robust range from the dark end (open beam in a
+  // display image; a shield or dense anatomy in a raw one) and from the bright end.
+  double dark_end = 0, bright_end = 0;
   // The band's cues inside the field CollimatorDetector (infer/collimator.hpp) finds when
   // the image is taken as raw (open beam bright), and as display (inverted).
   struct Hypothesis {
@@ -30,7 +33,7 @@ struct PolarityCues {
   };
   Hypothesis as_raw, as_display;
   std::array<double, count> values() const {
-    return {edge, saturated, levels, ring_saturated, as_raw.field, as_raw.edge, as_raw.ring_saturated,
+    return {edge, saturated, levels, ring_saturated, dark_end, bright_end, as_raw.field, as_raw.edge, as_raw.ring_saturated,
             as_display.field, as_display.edge, as_display.ring_saturated};
   }
 };
