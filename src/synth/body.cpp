@@ -11,6 +11,13 @@ constexpr double deg = M_PI / 180.0;
 
 double square(double v) { return v * v; }
 
+// p in the frame of a solid centred at `center` and turned by `angle_deg` in the image plane.
+cv::Point2d in_frame(cv::Point2d p, cv::Point2d center, double angle_deg) {
+  const double ca = std::cos(angle_deg * deg), sa = std::sin(angle_deg * deg);
+  const cv::Point2d d = p - center;
+  return {ca * d.x + sa * d.y, -sa * d.x + ca * d.y};
+}
+
 // Capsule: radius profile and closest axis point.
 struct CapsuleGeometry {
   const Capsule& c;
@@ -91,10 +98,8 @@ struct EllipsoidGeometry {
 struct SlabGeometry {
   const Slab& s;
   Chord at(cv::Point2d p) const {
-    const double ca = std::cos(s.angle * deg), sa = std::sin(s.angle * deg);
-    const cv::Point2d d = p - s.center;
-    const double u = ca * d.x + sa * d.y, v = -sa * d.x + ca * d.y;
-    if (std::abs(u) > s.half_width || std::abs(v) > s.half_height) return {};
+    const cv::Point2d local = in_frame(p, s.center, s.angle);
+    if (std::abs(local.x) > s.half_width || std::abs(local.y) > s.half_height) return {};
     return {s.thickness, s.thickness};
   }
   cv::Rect2d bounds() const {
@@ -141,9 +146,8 @@ struct TubeGeometry {
 struct PadGeometry {
   const Pad& p;
   Chord at(cv::Point2d q) const {
-    const double ca = std::cos(p.angle * deg), sa = std::sin(p.angle * deg);
-    const cv::Point2d d = q - p.center;
-    const double u = ca * d.x + sa * d.y, v = -sa * d.x + ca * d.y;
+    const cv::Point2d local = in_frame(q, p.center, p.angle);
+    const double u = local.x, v = local.y;
     const double rho = std::sqrt(square(u / p.ax) + square(v / p.ay));
     if (rho <= 1.0) return {p.thickness, p.thickness};
     const double grad = std::hypot(u / (p.ax * p.ax), v / (p.ay * p.ay)) / rho;
