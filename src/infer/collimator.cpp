@@ -321,27 +321,47 @@ double straight_border_share(Shielded shielded, const BladeEdge& blade, const st
 
 constexpr std::size_t max_blades = 4;  // a collimator's two pairs of jaws
 
-// Drops the blade whose side of the field they leave together is the least straight
-// (straight_border_share), and cuts the field again without it, while that share is below
-// `min_share` or more than max_blades are left: many lines each touching a curve are no
-// collimator. `shielded(level, point)`: the point lies on the shielded side of a blade
-// with that level; `levels` travel with the blades.
-template <class Shielded>
-void drop_curved_sides(std::vector<BladeEdge>& blades, std::vector<double>& levels, cv::Size size, double reach,
-                       double min_share, Shielded shielded) {
+// Drops the blade with the lowest share(blade, field) of the field the blades leave together,
+// and cuts the field again without it, while that share is below `min_share` or more than
+// `max_count` blades are left. `line_of(blade)`: its edge.
+template <class Blade, class LineOf, class Share>
+void drop_weakest_blades(std::vector<Blade>& blades, cv::Size size, double min_share, std::size_t max_count,
+                         LineOf line_of, Share share) {
   while (!blades.empty()) {
-    const std::vector<cv::Point2f> field = clip_to_blades(size, blades);
+    std::vector<BladeEdge> lines;
+    for (const Blade& b : blades) lines.push_back(line_of(b));
+    const std::vector<cv::Point2f> field = clip_to_blades(size, lines);
     std::size_t worst = 0;
     double worst_share = 2;
     for (std::size_t k = 0; k < blades.size(); ++k) {
-      const double share = straight_border_share([&](cv::Point2d p) { return shielded(levels[k], p); }, blades[k],
-                                                 field, reach);
-      if (share < worst_share) worst_share = share, worst = k;
+      const double s = share(blades[k], field);
+      if (s < worst_share) worst_share = s, worst = k;
     }
-    if (worst_share >= min_share && blades.size() <= max_blades) break;
+    if (worst_share >= min_share && blades.size() <= max_count) break;
     blades.erase(blades.begin() + std::ptrdiff_t(worst));
-    levels.erase(levels.begin() + std::ptrdiff_t(worst));
   }
+}
+
+// A blade edge at full resolution with the ceiling of its shielded side (verify_blade).
+struct ShieldedEdge {
+  BladeEdge line;
+  double level = 0;
+};
+
+// drop_weakest_blades by straight_border_share: many lines each touching a curve are no
+// collimator. `shielded(level, point)`: the point lies on the shielded side of a blade with
+// that level.
+template <class Shielded>
+std::vector<BladeEdge> drop_curved_sides(std::vector<ShieldedEdge> blades, cv::Size size, double reach,
+                                         double min_share, Shielded shielded) {
+  drop_weakest_blades(blades, size, min_share, max_blades, [](const ShieldedEdge& b) { return b.line; },
+                      [&](const ShieldedEdge& b, const std::vector<cv::Point2f>& field) {
+                        return straight_border_share([&](cv::Point2d p) { return shielded(b.level, p); }, b.line,
+                                                     field, reach);
+                      });
+  std::vector<BladeEdge> lines;
+  for (const ShieldedEdge& b : blades) lines.push_back(b.line);
+  return lines;
 }
 
 // An electronic shutter blacks out exactly what lies beyond the blades. Black inside the field
@@ -404,42 +424,37 @@ std::vector<BladeEdge> CollimatorDetector::blades_in(const cv::Mat& oriented, bo
   // Each blade borders the field they leave together along most of its side; the worst that
   // does not is dropped, and the field is cut again without it. Behind an electronic shutter
   // the black mask itself shows the blade where dense anatomy meets it (shutter_explains).
-  while (!behind_shutter && !accepted.empty()) {
-    std::vector<BladeEdge> lines;
-    for (const Candidate& c : accepted) lines.push_back(c.line);
-    const std::vector<cv::Point2f> field = clip_to_blades(g.size(), lines);
-    std::size_t worst = 0;
-    double worst_share = 2;
-    for (std::size_t k = 0; k < accepted.size(); ++k) {
-      const double share = bordered_share(g, accepted[k].line, field, options_.min_contrast);
-      if (share < worst_share) worst_share = share, worst = k;
-    }
-    if (worst_share >= options_.min_bordered_share) break;
-    accepted.erase(accepted.begin() + std::ptrdiff_t(worst));
-  }
+  if (!behind_shutter)
+    drop_weakest_blades(accepted, g.size(), options_.min_bordered_share, accepted.size(),
+                        [](const Candidate& c) { return c.line; },
+                        [&](const Candidate& c, const std::vector<cv::Point2f>& field) {
+                          return bordered_share(g, c.line, field, options_.min_contrast);
+                        });
 
   const cv::Point2d scale(double(oriented.cols) / g.cols, double(oriented.rows) / g.rows);
   const cv::Mat dose = linear_in_dose ? oriented : dose_scale(oriented);
-  std::vector<BladeEdge> blades;
-  std::vector<double> levels;
+  std::vector<ShieldedEdge> blades;
   for (const Candidate& c : accepted) {
     const cv::Point2d a = line_point(c.line, c.t0), b = line_point(c.line, c.t1);
-    blades.push_back(refine_blade_edge(dose, {a.x * scale.x, a.y * scale.y},
-                                       {b.x * scale.x, b.y * scale.y},
-                                       {c.line.normal.x / scale.x, c.line.normal.y / scale.y},
-                                       std::max(scale.x, scale.y)));
-    levels.push_back(c.shield_level);
+    blades.push_back({refine_blade_edge(dose, {a.x * scale.x, a.y * scale.y},
+                                        {b.x * scale.x, b.y * scale.y},
+                                        {c.line.normal.x / scale.x, c.line.normal.y / scale.y},
+                                        std::max(scale.x, scale.y)),
+                      c.shield_level});
   }
   // Behind an electronic shutter the caller reads the black mask itself (find_blades).
   // Elsewhere the shielded side is the working image below each blade's shield ceiling (the
   // shield's level varies with what lies behind the blade, leakage through the anatomy).
-  if (!behind_shutter)
-    drop_curved_sides(blades, levels, oriented.size(), across * std::max(scale.x, scale.y),
-                      options_.min_bordered_share, [&](double level, cv::Point2d p) {
-                        return p.x < 0 || p.y < 0 || p.x >= oriented.cols || p.y >= oriented.rows ||
-                               sample_bilinear(g, p.x / scale.x, p.y / scale.y) <= level;
-                      });
-  return blades;
+  if (behind_shutter) {
+    std::vector<BladeEdge> lines;
+    for (const ShieldedEdge& b : blades) lines.push_back(b.line);
+    return lines;
+  }
+  return drop_curved_sides(std::move(blades), oriented.size(), across * std::max(scale.x, scale.y),
+                           options_.min_bordered_share, [&](double level, cv::Point2d p) {
+                             return p.x < 0 || p.y < 0 || p.x >= oriented.cols || p.y >= oriented.rows ||
+                                    sample_bilinear(g, p.x / scale.x, p.y / scale.y) <= level;
+                           });
 }
 
 std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bool open_beam_bright,
@@ -452,15 +467,16 @@ std::vector<BladeEdge> CollimatorDetector::find_blades(const cv::Mat& pixels, bo
   if (!shutter.empty()) {
     // The blade search's tolerance across a line (its samples' distance) in input pixels.
     const double reach = across * std::max(1.0, double(std::max(pixels.cols, pixels.rows)) / options_.working_side);
-    std::vector<BladeEdge> blades =
-        blades_in(oriented_image(pixels, false, shutter), false, collimator_probability, true);
+    std::vector<ShieldedEdge> found;
+    for (const BladeEdge& b : blades_in(oriented_image(pixels, false, shutter), false, collimator_probability, true))
+      found.push_back({b, 0.0});
     // Each blade's side of the field is where the shutter's black ends, straight.
-    std::vector<double> unused(blades.size());
     const cv::Rect image(0, 0, pixels.cols, pixels.rows);
-    drop_curved_sides(blades, unused, pixels.size(), reach, options_.min_bordered_share, [&](double, cv::Point2d p) {
-      const cv::Point q(int(std::floor(p.x)), int(std::floor(p.y)));
-      return !image.contains(q) || shutter.at<std::uint8_t>(q) != 0;
-    });
+    const std::vector<BladeEdge> blades =
+        drop_curved_sides(std::move(found), pixels.size(), reach, options_.min_bordered_share, [&](double, cv::Point2d p) {
+          const cv::Point q(int(std::floor(p.x)), int(std::floor(p.y)));
+          return !image.contains(q) || shutter.at<std::uint8_t>(q) != 0;
+        });
     if (!blades.empty() && shutter_explains(shutter, blades)) return blades;
   }
   return blades_in(oriented_image(pixels, open_beam_bright, cv::Mat()), open_beam_bright, collimator_probability,

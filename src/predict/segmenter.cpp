@@ -57,12 +57,8 @@ struct Segmenter::Impl {
     auto start = Clock::now();
     decision = decide_polarity(requested_polarity, r);
     const Polarity polarity = decision.polarity;
-    cv::Mat field_pixels;
-    if (preprocessing.within_field) {
-      field = CollimatorDetector().detect(r.pixels, polarity == Polarity::raw);
-      field_pixels = exposed_field_mask(*field, r.pixels.size());
-    }
-    const cv::Mat input = network_input(r, polarity, preprocessing, field_pixels);
+    const cv::Mat input =
+        network_input(r, polarity, preprocessing, normalisation_field(r, polarity, preprocessing, &field));
     CV_Assert(input.type() == CV_32FC1 && input.isContinuous());
     timings.preprocess = seconds_since(start);
     start = Clock::now();
@@ -107,11 +103,8 @@ Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions o
   engine::EngineOptions engine_options{m.options.device, m.options.threads, m.options.expected_images};
   m.network = engine::default_engine()(model_file, engine_options);
   const auto& model = m.network->model();
-  // The model's own input size unless its preprocessing names one (older files store it once).
-  auto preprocessing = model.preprocessing;
-  if (!preprocessing.contains("input_size")) preprocessing["input_size"] = model.input_size;
   try {
-    m.preprocessing = preprocessing.get<Preprocessing>();
+    m.preprocessing = model_preprocessing(model.preprocessing, model.input_size);
   } catch (const Error& e) {
     throw file_error(model_file, e.what());
   }

@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "infer/collimator.hpp"
 #include "preprocess/intensity_range.hpp"
 
 namespace xnet {
@@ -60,6 +61,11 @@ void from_json(const nlohmann::json& j, Preprocessing& p) {
   p = read;
 }
 
+Preprocessing model_preprocessing(nlohmann::json stored, int model_input_size) {
+  if (!stored.contains("input_size")) stored["input_size"] = model_input_size;
+  return stored.get<Preprocessing>();
+}
+
 cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
                             const Preprocessing& preprocessing, const cv::Mat& field) {
   CV_Assert(pixels.type() == CV_32FC1);
@@ -105,17 +111,28 @@ cv::Size network_grid(cv::Size image, const Preprocessing& preprocessing) {
   return image.width > image.height ? cv::Size(along, side) : cv::Size(side, along);
 }
 
-std::vector<cv::Rect> network_windows(cv::Size grid) {
+cv::Rect square_window(cv::Size grid, double where) {
   const int side = std::min(grid.width, grid.height), length = std::max(grid.width, grid.height);
-  const int travel = length - side;
+  const int at = static_cast<int>(std::lround(where * (length - side)));
+  return grid.width > grid.height ? cv::Rect(at, 0, side, side) : cv::Rect(0, at, side, side);
+}
+
+std::vector<cv::Rect> network_windows(cv::Size grid) {
+  const int side = std::min(grid.width, grid.height), travel = std::max(grid.width, grid.height) - side;
   // Steps of at most three quarters of a window.
   const int count = travel <= 0 ? 1 : 1 + static_cast<int>(std::ceil(travel / (0.75 * side)));
   std::vector<cv::Rect> windows;
-  for (int i = 0; i < count; ++i) {
-    const int at = count == 1 ? 0 : static_cast<int>(std::lround(double(travel) * i / (count - 1)));
-    windows.push_back(grid.width > grid.height ? cv::Rect(at, 0, side, side) : cv::Rect(0, at, side, side));
-  }
+  for (int i = 0; i < count; ++i) windows.push_back(square_window(grid, count == 1 ? 0.0 : double(i) / (count - 1)));
   return windows;
+}
+
+cv::Mat normalisation_field(const Radiograph& radiograph, Polarity polarity, const Preprocessing& preprocessing,
+                            std::optional<CollimatorField>* found) {
+  if (!preprocessing.within_field) return {};
+  CollimatorField field = CollimatorDetector().detect(radiograph.pixels, polarity == Polarity::raw);
+  cv::Mat mask = exposed_field_mask(field, radiograph.pixels.size());
+  if (found) *found = std::move(field);
+  return mask;
 }
 
 cv::Mat network_input(const Radiograph& radiograph, Polarity polarity,

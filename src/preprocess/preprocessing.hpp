@@ -1,11 +1,13 @@
 #pragma once
 // What a radiograph becomes before the network sees it. Stored in the model file and applied
 // identically at training and at prediction.
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "infer/collimator_field.hpp"
 #include "io/radiograph.hpp"
 #include "preprocess/polarity.hpp"
 
@@ -44,6 +46,9 @@ inline constexpr double max_squash_aspect = 1.4;
 // one is an error rather than a silent change of the network's input.
 void to_json(nlohmann::json& j, const Preprocessing& p);
 void from_json(const nlohmann::json& j, Preprocessing& p);
+// A model file's preprocessing: `stored`, with the model's own input size where it names none
+// (older files store it once, beside the network).
+Preprocessing model_preprocessing(nlohmann::json stored, int model_input_size);
 
 // An intensity representation robust to bit depth, exposure and polarity, CV_32FC1 of the
 // radiograph's size in [0, 1], bone and collimator bright, open beam dark:
@@ -60,6 +65,12 @@ cv::Mat to_canonical(const Radiograph& radiograph, Polarity polarity,
 cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
                             const Preprocessing& preprocessing = {}, const cv::Mat& field = {});
 
+// The exposed field the intensity range is taken from, as training and prediction alike find it:
+// with within_field, from the pixels alone (infer/collimator.hpp), as a mask for
+// canonical_of_pixels / network_input; else an empty Mat. `found` (optional) receives the field.
+cv::Mat normalisation_field(const Radiograph& radiograph, Polarity polarity, const Preprocessing& preprocessing,
+                            std::optional<CollimatorField>* found = nullptr);
+
 // The grid an image of this size is seen on: input_size x input_size, or for an elongated
 // image with square_windows, the short side at input_size and the long side in proportion.
 cv::Size network_grid(cv::Size image, const Preprocessing& preprocessing);
@@ -67,6 +78,8 @@ cv::Size network_grid(cv::Size image, const Preprocessing& preprocessing);
 // The square windows (side: the grid's short side) that cover a grid: one for a square grid,
 // else evenly spaced along the long side, neighbours overlapping by at least a quarter.
 std::vector<cv::Rect> network_windows(cv::Size grid);
+// The square window at `where` (0: the grid's start .. 1: its end) along the long side.
+cv::Rect square_window(cv::Size grid, double where);
 
 // The network's input: CV_32FC1 at network_grid(). The pixels are resized first (area
 // averaging when shrinking, like binning detector pixels; bilinear when enlarging), then

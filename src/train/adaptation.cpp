@@ -4,7 +4,6 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
-#include "infer/collimator.hpp"
 #include "io/radiograph.hpp"
 #include "model/model_file.hpp"
 #include "model/runtime.hpp"
@@ -20,9 +19,7 @@ AdaptSummary adapt_batch_norm(const fs::path& model_file, const std::vector<fs::
   if (images.empty()) throw UsageError("adapt: no radiographs to adapt on");
   model::configure_threads(options.threads);
   auto loaded = model::load_model(model_file);
-  auto preprocessing_json = loaded.meta.preprocessing;
-  if (!preprocessing_json.contains("input_size")) preprocessing_json["input_size"] = loaded.meta.input_size;
-  const auto preprocessing = preprocessing_json.get<Preprocessing>();
+  const Preprocessing preprocessing = model_preprocessing(loaded.meta.preprocessing, loaded.meta.input_size);
   const auto requested = parse_polarity(options.polarity);
 
   AdaptSummary summary;
@@ -31,11 +28,7 @@ AdaptSummary adapt_batch_norm(const fs::path& model_file, const std::vector<fs::
   for (const fs::path& file : images) {
     const Radiograph r = read_radiograph(file);
     const Polarity polarity = decide_polarity(requested, r).polarity;
-    const cv::Mat field = preprocessing.within_field
-                              ? exposed_field_mask(CollimatorDetector().detect(r.pixels, polarity == Polarity::raw),
-                                                   r.pixels.size())
-                              : cv::Mat();
-    const cv::Mat input = network_input(r, polarity, preprocessing, field);
+    const cv::Mat input = network_input(r, polarity, preprocessing, normalisation_field(r, polarity, preprocessing));
     for (const cv::Rect& w : network_windows(input.size())) {
       const cv::Mat window = input(w).clone();
       inputs.push_back(torch::from_blob(const_cast<float*>(window.ptr<float>()),

@@ -1,10 +1,10 @@
 #include "train/batch_loader.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <random>
 
+#include "preprocess/preprocessing.hpp"
 #include "train/boundary_weights.hpp"
 
 namespace xnet {
@@ -31,9 +31,7 @@ void append_pair(Batch& batch, const cv::Mat& image, const cv::Mat& labels, doub
 // along its long side, as prediction covers it with such windows.
 std::pair<cv::Mat, cv::Mat> window_of(const cv::Mat& image, const cv::Mat& labels, double where) {
   if (image.rows == image.cols) return {image, labels};
-  const int side = std::min(image.rows, image.cols);
-  const int at = static_cast<int>(std::lround(where * (std::max(image.rows, image.cols) - side)));
-  const cv::Rect w = image.cols > image.rows ? cv::Rect(at, 0, side, side) : cv::Rect(0, at, side, side);
+  const cv::Rect w = square_window(image.size(), where);
   return {image(w).clone(), labels(w).clone()};
 }
 

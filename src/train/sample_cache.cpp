@@ -7,7 +7,6 @@
 #include "core/labels.hpp"
 #include "core/progress.hpp"
 #include "data/parallel_for.hpp"
-#include "infer/collimator.hpp"
 #include "preprocess/polarity.hpp"
 
 namespace xnet {
@@ -31,12 +30,7 @@ std::vector<CachedSample> cache_samples(const Dataset& dataset, const std::vecto
     const Polarity polarity = decide_polarity(parse_polarity(sample.polarity.empty() ? "auto" : sample.polarity),
                                               pair.image).polarity;
     CachedSample& c = cache[i];
-    // The field from the pixels alone, as prediction finds it (predict/segmenter.cpp).
-    const cv::Mat field =
-        preprocessing.within_field
-            ? exposed_field_mask(CollimatorDetector().detect(pair.image.pixels, polarity == Polarity::raw),
-                                 pair.image.pixels.size())
-            : cv::Mat();
+    const cv::Mat field = normalisation_field(pair.image, polarity, preprocessing);
     c.image = network_input(pair.image, polarity, preprocessing, field);
     c.labels = resize_labels(pair.labels, c.image.size());
     if (detail_scale > 1) {
