@@ -1,5 +1,7 @@
 #include "preprocess/polarity.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
@@ -23,24 +25,41 @@ constexpr double max_field_share = 0.97;  // a larger detected field counts as n
 // Saturation counts when at least this share of the pixels sit exactly at the maximum and
 // the image holds at least this many grey levels (fitted on synthetic images only, seeds
 // 21-23: see detect_polarity_of_pixels).
-constexpr double min_saturated = 0.002;
+// Saturation is judged only where the image spans at least this many grey levels: below, a
+// flat open beam can sit on one quantisation level.
 constexpr double min_levels = 200;
-// ... unless at least this share of the band along the field's edge is at the maximum: a
-// detector that clips the open beam saturates where the beam meets the field's edge.
-constexpr double max_ring_saturated = 0.5;
-// A quarter of the image at the dark end of its range and a tenth of that at the bright end,
-// with no consistent collimator under either hypothesis, is open beam
-// (see detect_polarity_of_pixels).
-constexpr double min_dark_open_beam = 0.25;
-constexpr double max_bright_to_dark = 0.1;
+// Frame edges (share of the shorter side from the border) and histogram bins of the cues.
+constexpr std::array<double, 7> frame_edges = {0, 0.02, 0.05, 0.1, 0.2, 0.35, 1.0};
 
 }  // namespace
 
 namespace detail {
 
-const std::array<const char*, PolarityCues::count> PolarityCues::names = {
-    "edge",      "saturated",  "levels",   "ring_saturated", "dark_end", "bright_end", "raw_field",
-    "raw_edge", "raw_ring_saturated", "display_field", "display_edge", "display_ring_saturated"};
+const std::array<const char*, PolarityCues::feature_count> PolarityCues::feature_names = {
+    "edge",     "raw_edge", "display_edge", "raw_field", "display_field", "dark_end", "bright_end",
+    "saturated", "ring_saturated", "raw_ring_saturated", "display_ring_saturated",
+    "frame0",   "frame1",   "frame2",       "frame3",    "frame4",        "frame5",
+    "bin0",     "bin1",     "bin2",         "bin3",      "bin4",          "bin5",     "bin6", "bin7"};
+
+std::array<double, PolarityCues::feature_count> PolarityCues::features() const {
+  // Saturation as a share of a hundredth of the image, capped: 0.2 % at the maximum counts
+  // as much as 1 % (a windowed image clips a little or a lot).
+  const double clipped = levels >= min_levels ? std::min(saturated * 100.0, 1.0) : 0.0;
+  std::array<double, feature_count> f = {edge,
+                                         as_raw.field * as_raw.edge,
+                                         as_display.field * as_display.edge,
+                                         as_raw.field,
+                                         as_display.field,
+                                         dark_end,
+                                         bright_end,
+                                         clipped,
+                                         ring_saturated,
+                                         as_raw.field * as_raw.ring_saturated,
+                                         as_display.field * as_display.ring_saturated};
+  std::copy(frames.begin(), frames.end(), f.begin() + 11);
+  std::copy(histogram.begin(), histogram.end(), f.begin() + 17);
+  return f;
+}
 
 PolarityCues polarity_cues(const cv::Mat& pixels) {
   CV_Assert(pixels.type() == CV_32FC1);
@@ -71,6 +90,22 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
   n = cv::min(cv::max(n, 0.0), 1.0);
   cues.dark_end = cv::countNonZero(n <= 0.05) / double(n.total());
   cues.bright_end = cv::countNonZero(n >= 0.95) / double(n.total());
+  {
+    const double side = std::min(n.cols, n.rows);
+    std::array<double, 6> sum{}, count{};
+    for (int y = 0; y < n.rows; ++y) {
+      const float* row = n.ptr<float>(y);
+      for (int x = 0; x < n.cols; ++x) {
+        const double d = std::min(std::min(x, n.cols - 1 - x), std::min(y, n.rows - 1 - y)) / side;
+        const std::size_t frame = std::upper_bound(frame_edges.begin() + 1, frame_edges.end() - 1, d) - frame_edges.begin() - 1;
+        sum[frame] += row[x];
+        ++count[frame];
+        ++cues.histogram[std::min<std::size_t>(cues.histogram.size() - 1, std::size_t(row[x] * cues.histogram.size()))];
+      }
+    }
+    for (std::size_t i = 0; i < sum.size(); ++i) cues.frames[i] = count[i] > 0 ? sum[i] / count[i] : 0.0;
+    for (double& h : cues.histogram) h /= double(n.total());
+  }
   cv::Mat field = exposed_field(n.size(), find_blade_edges(n), blade_margin_px);
   if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
   cv::Mat distance;
@@ -134,38 +169,20 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
 }  // namespace detail
 
 Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
-  const detail::PolarityCues cues = detail::polarity_cues(pixels);
-  // Saturation is evidence for display only: a processed image is windowed, and what lies
-  // beyond the window (bone peaks, the collimator) is clipped to white; a detector's raw
-  // signal stays below full scale with its noise on it. Its absence says nothing (many
-  // clinical images are not clipped), so the edge cue decides then. Below 200 grey levels a
-  // flat open beam can sit on one quantisation level, so saturation is not judged.
-  //
-  // A detector that clips the open beam saturates where the beam meets the blades: a band
-  // along a detected field's edge mostly at the maximum, under either hypothesis (a display
-  // image's band there is its dark open beam; only a field the detector found counts, not
-  // the whole image's border, which a display image's white shutter can fill).
-  const auto clipped = [](const detail::PolarityCues::Hypothesis& h) {
-    return h.field > 0 && h.ring_saturated >= max_ring_saturated;
-  };
-  if (clipped(cues.as_raw) || clipped(cues.as_display)) return Polarity::raw;
-  if (cues.levels >= min_levels && cues.saturated >= min_saturated &&
-      cues.ring_saturated < max_ring_saturated)
-    return Polarity::display;
-  // A hypothesis is self-consistent when the collimator detector, told it, finds a field
-  // whose edge cue agrees with it (bright band: raw; dark band: display). One consistent
-  // hypothesis decides; with both or neither, the edge along the blade finder's field does.
-  const bool raw_consistent = cues.as_raw.field > 0 && cues.as_raw.edge > 0;
-  const bool display_consistent = cues.as_display.field > 0 && cues.as_display.edge < 0;
-  if (raw_consistent != display_consistent) return raw_consistent ? Polarity::raw : Polarity::display;
-  // With no consistent collimator under either hypothesis, much of the image at its dark end
-  // and almost none at its bright end is open beam, dark only on a display image: a
-  // mammogram's background beside the breast, the surround of a hand, with only the densest
-  // tissue or bone bright. A raw image that dark over as much is shielded (the detector finds
-  // the field then) or thick anatomy (a hip), with the open beam beside it at the bright end.
-  if (!raw_consistent && cues.dark_end >= min_dark_open_beam && cues.bright_end <= max_bright_to_dark * cues.dark_end)
-    return Polarity::display;
-  return cues.edge > 0 ? Polarity::raw : Polarity::display;
+  // Logistic regression on the cues, fitted by lab/fit_polarity.py on polarity_lab cues of
+  // xnet synth images only (polarity_lab gen, seeds 31-34: 1080 images of every category at
+  // 256-384 px, both polarities, each at 8, 12 and 16 bits and min-max stretched, raw ones
+  // also with the open beam clipped at full scale), display weighted 4:1 (see the script),
+  // with the standardisation folded in. Positive: raw.
+  static constexpr std::array<double, detail::PolarityCues::feature_count> weight = {
+      16.734, 16.4946, 27.9346, -1.31615, 1.97225, 2.58507, 3.4279, -5.25145, 5.89585, 5.69532, -12.112,
+      -10.8576, 22.0552, -6.76756, 22.306, 18.4474, -4.15887,
+      -4.48941, -8.12042, -9.08867, -36.977, -35.4757, -39.9889, -47.276, -43.9186};
+  static constexpr double bias = 4.45112;
+  const auto f = detail::polarity_cues(pixels).features();
+  double score = bias;
+  for (std::size_t i = 0; i < f.size(); ++i) score += weight[i] * f[i];
+  return score > 0 ? Polarity::raw : Polarity::display;
 }
 
 std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph) {

@@ -1,6 +1,6 @@
 #pragma once
-// The measurements detect_polarity_of_pixels combines (internal to preprocess; polarity_lab
-// prints them).
+// The measurements detect_polarity_of_pixels weighs (internal to preprocess; polarity_lab
+// prints them, lab/fit_polarity.py fits their weights).
 #include <array>
 
 #include <opencv2/core.hpp>
@@ -8,8 +8,6 @@
 namespace xnet::detail {
 
 struct PolarityCues {
-  static constexpr int count = 12;
-  static const std::array<const char*, count> names;
   // Mean of the 6 px band along the exposed field's edge less the field's mean, on the
   // image scaled to its 0.1..99.9 percentile range: > 0 open beam along the edge (raw).
   double edge = 0;
@@ -32,10 +30,19 @@ struct PolarityCues {
     double ring_saturated = 0;  // as `ring_saturated`
   };
   Hypothesis as_raw, as_display;
-  std::array<double, count> values() const {
-    return {edge, saturated, levels, ring_saturated, dark_end, bright_end, as_raw.field, as_raw.edge, as_raw.ring_saturated,
-            as_display.field, as_display.edge, as_display.ring_saturated};
-  }
+  // The scaled image's mean in frames at a distance from its border (share of its shorter
+  // side: 0-2, 2-5, 5-10, 10-20, 20-35 %, the rest): how brightness runs from the border,
+  // where collimator and open beam lie, in to the anatomy.
+  std::array<double, 6> frames{};
+  // Its histogram: shares in 8 equal bins of the scaled range.
+  std::array<double, 8> histogram{};
+
+  // What the classifier weighs, in the order of `feature_names`: the cues above, saturation
+  // only where the image spans enough grey levels to tell it from a flat open beam on one
+  // quantisation level, the hypotheses' cues only where their detector found a field.
+  static constexpr int feature_count = 11 + 6 + 8;
+  static const std::array<const char*, feature_count> feature_names;
+  std::array<double, feature_count> features() const;
 };
 
 // `pixels`: CV_32F, any scale, high = bright on screen.

@@ -8,8 +8,9 @@
 //                                          also with the open beam clipped at full scale
 //                                          (clip8 clip12 clip16); other files
 //                                          are taken as display, as read.
-//   polarity_lab cues FILE...              CSV: file, truth, variant and every cue of
-//                                          polarity_cues.hpp (variants q8 q16 s8 / file)
+//   polarity_lab cues FILE...              CSV: file, truth, variant and the features of
+//                                          polarity_cues.hpp (variants as for eval), what
+//                                          fit_polarity.py fits
 //   polarity_lab show OUT FILE...          montage of thumbnails with the field estimate drawn
 #include <chrono>
 #include <cmath>
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
   }
   if (mode == "cues") {
     std::cout << "file,truth,variant";
-    for (const char* name : detail::PolarityCues::names) std::cout << "," << name;
+    for (const char* name : detail::PolarityCues::feature_names) std::cout << "," << name;
     std::cout << "\n";
     for (int a = 2; a < argc; ++a) {
       const fs::path file = argv[a];
@@ -126,7 +127,7 @@ int main(int argc, char** argv) {
       for (const auto& [vname, px] : variants) {
         const detail::PolarityCues c = detail::polarity_cues(px);
         std::cout << file.string() << "," << (raw ? "raw" : "display") << "," << vname;
-        for (double v : c.values()) std::cout << "," << v;
+        for (double v : c.features()) std::cout << "," << v;
         std::cout << "\n";
       }
     }

@@ -52,15 +52,14 @@ TEST(PolarityOfPixels, SyntheticRadiographsAtEveryDepth) {
   }
   for (const auto& [key, t] : tally)
     std::cout << key << ": " << t.first << "/" << t.second << "\n";
-  // The issue asks for 98 % of both. Measured by polarity_lab on 517 synthetic images at every
-  // depth before the chest, breast and long-leg categories and the generator's artefacts:
-  // display 100 %, raw 94-95 %. With them, this draw: display 25/25, raw 38/57 (the new
-  // categories, and the collimator's straight-side rule, which the raw hypothesis leans on,
-  // cost raw images). The bounds guard what is reached, not the goal.
+  // The issue asks for 98 % of both. Measured by polarity_lab on 480 held-out synthetic
+  // images (seeds 41-42) at every depth: display 98.2-98.6 %, raw 92-93 % (the fit weighs
+  // display errors 4:1, polarity.cpp). This draw: display 73/75, raw 51/57. The bounds guard
+  // what is reached, not the goal.
   const auto [display_right, display_seen] = by_truth[Polarity::display];
   const auto [raw_right, raw_seen] = by_truth[Polarity::raw];
   EXPECT_GE(display_right, 0.95 * display_seen) << display_right << "/" << display_seen;
-  EXPECT_GE(raw_right, 0.60 * raw_seen) << raw_right << "/" << raw_seen;
+  EXPECT_GE(raw_right, 0.85 * raw_seen) << raw_right << "/" << raw_seen;
 }
 
 // A raw image whose open beam the detector clipped at full scale: gain so that everything
@@ -92,10 +91,10 @@ TEST(PolarityOfPixels, RawWithTheOpenBeamClippedAtFullScale) {
     }
   }
   std::cout << "clipped raw: " << right << "/" << seen << "\n";
-  // Reached: 45/66 (39/66 before the collimator detector's fields). The misses are fields
-  // the anatomy fills, whose edge band holds little of the clipped open beam, under both
-  // hypotheses' fields too.
-  EXPECT_GE(right, 0.68 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
+  // Reached: 63/66 (45/66 with the hand-set rules the fitted weights replaced). The misses
+  // are a long leg whose field the anatomy fills, so its edge band holds little of the
+  // clipped open beam.
+  EXPECT_GE(right, 0.90 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
 }
 
 // The segmenter tests' phantom: open beam, an ellipse of soft tissue, a bar of bone, dark
@@ -131,9 +130,6 @@ TEST(PolarityOfPixels, PhantomsWithAFlatOpenBeamAreRaw) {
           const int px = inset ? std::max(6, std::min(size.width, size.height) / 10) : 0;
           const cv::Mat pixels = flat_phantom(size, px, sigma, clip);
           const auto cues = detail::polarity_cues(pixels);
-          // Known misses: clipped, uncollimated, noisy, 256 px and up (no field under either
-          // hypothesis; the image's border band is ~0.4 saturated, below 0.5).
-          if (clip && px == 0 && sigma > 0 && size.width >= 256) continue;
           EXPECT_EQ(detect_polarity_of_pixels(pixels), Polarity::raw)
               << size << " inset " << px << " noise " << sigma << (clip ? " clipped" : "")
               << ": edge " << cues.edge << ", saturated " << cues.saturated << ", levels " << cues.levels << ", ring saturated " << cues.ring_saturated;
@@ -162,8 +158,7 @@ TEST(PolarityOfPixels, RealDisplayRadiographs) {
     std::cout << folder << ": " << right << "/" << here << "\n";
     seen += here;
     // Every image is display. Measured: all right but one of the 16 film mammograms of
-    // real-dev/mammo (D_4562 since the collimator's straight-side rule; B_3680 before the
-    // dark-end cue): the issue's goal is all of them, this guards what is reached.
+    // real-dev/mammo: the issue's goal is all of them, this guards what is reached.
     EXPECT_GE(right, here - 1) << folder << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
   }
   if (seen == 0) GTEST_SKIP() << data << " holds none of the real radiograph folders";
