@@ -168,21 +168,43 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
 
 }  // namespace detail
 
+namespace {
+
+// One member of the classifier's ensemble: a hidden layer of tanh units on the cues, its
+// standardisation folded into the weights.
+struct PolarityNetwork {
+  static constexpr int hidden = 8;
+  std::array<std::array<double, detail::PolarityCues::feature_count>, hidden> weight;
+  std::array<double, hidden> bias;
+  std::array<double, hidden> output_weight;
+  double output_bias;
+
+  double logit(const std::array<double, detail::PolarityCues::feature_count>& cues) const {
+    double out = output_bias;
+    for (int h = 0; h < hidden; ++h) {
+      double sum = bias[h];
+      for (std::size_t i = 0; i < cues.size(); ++i) sum += weight[h][i] * cues[i];
+      out += output_weight[h] * std::tanh(sum);
+    }
+    return out;
+  }
+};
+
+// Fitted by lab/fit_polarity.py on polarity_lab cues of xnet synth images only (polarity_lab
+// gen, seeds 31-34: 1080 images of every category at 256-384 px, both polarities, each at 8,
+// 12 and 16 bits and min-max stretched, raw ones also with the open beam clipped at full
+// scale), display errors weighted 4:1 (see the script).
+constexpr PolarityNetwork polarity_ensemble[] = {
+#include "preprocess/polarity_weights.inc"
+};
+
+}  // namespace
+
 Polarity detect_polarity_of_pixels(const cv::Mat& pixels) {
-  // Logistic regression on the cues, fitted by lab/fit_polarity.py on polarity_lab cues of
-  // xnet synth images only (polarity_lab gen, seeds 31-34: 1080 images of every category at
-  // 256-384 px, both polarities, each at 8, 12 and 16 bits and min-max stretched, raw ones
-  // also with the open beam clipped at full scale), display weighted 4:1 (see the script),
-  // with the standardisation folded in. Positive: raw.
-  static constexpr std::array<double, detail::PolarityCues::feature_count> weight = {
-      16.734, 16.4946, 27.9346, -1.31615, 1.97225, 2.58507, 3.4279, -5.25145, 5.89585, 5.69532, -12.112,
-      -10.8576, 22.0552, -6.76756, 22.306, 18.4474, -4.15887,
-      -4.48941, -8.12042, -9.08867, -36.977, -35.4757, -39.9889, -47.276, -43.9186};
-  static constexpr double bias = 4.45112;
-  const auto f = detail::polarity_cues(pixels).features();
-  double score = bias;
-  for (std::size_t i = 0; i < f.size(); ++i) score += weight[i] * f[i];
-  return score > 0 ? Polarity::raw : Polarity::display;
+  const auto cues = detail::polarity_cues(pixels).features();
+  double logit = 0;  // the members' sum; positive: raw
+  for (const PolarityNetwork& member : polarity_ensemble) logit += member.logit(cues);
+  return logit > 0 ? Polarity::raw : Polarity::display;
 }
 
 std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph) {

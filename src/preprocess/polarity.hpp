@@ -38,7 +38,7 @@ PolarityDecision decide_polarity(const std::optional<Polarity>& requested, const
 std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 
 // The image-based method, from the values alone (no bit depth, no absolute scale): a
-// logistic regression on the cues of polarity_cues.hpp, on the image shrunk to at most 256 px
+// small neural network (5 averaged, 8 tanh units each) on the cues of polarity_cues.hpp, on the image shrunk to at most 256 px
 // and scaled by its 0.1..99.9 percentile range. What each cue sees:
 //  - saturation: a display image is windowed on the anatomy and what lies beyond the window
 //    (bone peaks, the collimator) is clipped to white; a detector's raw signal stays below
@@ -51,11 +51,12 @@ std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 //    beam beside anatomy: a bright peak in raw images, a dark one in display images).
 // The weights were fitted on synthetic images only (lab/fit_polarity.py on polarity_lab cues,
 // seeds 31-34). Measured on held-out synthetic images (seeds 41 and 42, 480 images, every
-// category; the same at 8, 12, 16 bits and min-max stretched): display 98.2-98.6 %, raw
-// 92-93 %, raw with the open beam clipped at full scale 85-92 %; the real display
-// radiographs of the shared data 187 of 188. (The hand-set rules this replaced: display
-// 98.6 %, raw 83 %, clipped raw 52 %.) Display errors are weighted 4:1 in the fit: raw data
-// mostly arrives as DICOM For Processing, which the metadata decides.
+// category; the same at 8, 12, 16 bits and min-max stretched): display 98.6-98.8 %, raw
+// 96.6-97.0 %, raw with the open beam clipped at full scale 93.5-95.5 %; the real display
+// radiographs of the shared data 188 of 188. (The hand-set rules this replaced: display
+// 98.6 %, raw 83 %, clipped raw 52 %; a logistic regression on the same cues: raw 92 %.)
+// Display errors are weighted 4:1 in the fit: raw data mostly arrives as DICOM For
+// Processing, which the metadata decides.
 Polarity detect_polarity_of_pixels(const cv::Mat& pixels);
 
 // "raw" / "display"; "option" / "dicom" / "pixels".

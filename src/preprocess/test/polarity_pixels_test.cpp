@@ -53,13 +53,12 @@ TEST(PolarityOfPixels, SyntheticRadiographsAtEveryDepth) {
   for (const auto& [key, t] : tally)
     std::cout << key << ": " << t.first << "/" << t.second << "\n";
   // The issue asks for 98 % of both. Measured by polarity_lab on 480 held-out synthetic
-  // images (seeds 41-42) at every depth: display 98.2-98.6 %, raw 92-93 % (the fit weighs
-  // display errors 4:1, polarity.cpp). This draw: display 73/75, raw 51/57. The bounds guard
-  // what is reached, not the goal.
+  // images (seeds 41-42) at every depth: display 98.6-98.8 %, raw 96.6-97.0 % (polarity.hpp).
+  // This draw: display 75/75, raw 57/57. The bounds leave room for another draw's misses.
   const auto [display_right, display_seen] = by_truth[Polarity::display];
   const auto [raw_right, raw_seen] = by_truth[Polarity::raw];
-  EXPECT_GE(display_right, 0.95 * display_seen) << display_right << "/" << display_seen;
-  EXPECT_GE(raw_right, 0.85 * raw_seen) << raw_right << "/" << raw_seen;
+  EXPECT_GE(display_right, 0.96 * display_seen) << display_right << "/" << display_seen;
+  EXPECT_GE(raw_right, 0.93 * raw_seen) << raw_right << "/" << raw_seen;
 }
 
 // A raw image whose open beam the detector clipped at full scale: gain so that everything
@@ -91,7 +90,7 @@ TEST(PolarityOfPixels, RawWithTheOpenBeamClippedAtFullScale) {
     }
   }
   std::cout << "clipped raw: " << right << "/" << seen << "\n";
-  // Reached: 63/66 (45/66 with the hand-set rules the fitted weights replaced). The misses
+  // Reached: 63/66 (45/66 with the hand-set rules the fitted classifier replaced). The misses
   // are a long leg whose field the anatomy fills, so its edge band holds little of the
   // clipped open beam.
   EXPECT_GE(right, 0.90 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
@@ -157,9 +156,8 @@ TEST(PolarityOfPixels, RealDisplayRadiographs) {
     }
     std::cout << folder << ": " << right << "/" << here << "\n";
     seen += here;
-    // Every image is display. Measured: all right but one of the 16 film mammograms of
-    // real-dev/mammo: the issue's goal is all of them, this guards what is reached.
-    EXPECT_GE(right, here - 1) << folder << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
+    // Every image is display, and every one is read so (measured: 188 of 188).
+    EXPECT_EQ(right, here) << folder << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
   }
   if (seen == 0) GTEST_SKIP() << data << " holds none of the real radiograph folders";
 }
