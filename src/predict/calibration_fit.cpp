@@ -8,7 +8,7 @@
 #include "core/progress.hpp"
 #include "data/dataset.hpp"
 #include "predict/model_thresholds.hpp"
-#include "predict/run_split.hpp"
+#include "data/split.hpp"
 #include "preprocess/preprocessing.hpp"
 
 namespace fs = std::filesystem;

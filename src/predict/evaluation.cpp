@@ -12,7 +12,7 @@
 #include "infer/overlay.hpp"
 #include "io/png_file.hpp"
 #include "predict/prediction_outputs.hpp"
-#include "predict/run_split.hpp"
+#include "data/split.hpp"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <random>
 
 #include "core/error.hpp"
-#include "train/split.hpp"
+#include "data/split.hpp"
 
 namespace xnet {
 

@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "data/dataset.hpp"
 #include "train/sample_cache.hpp"
-#include "train/split.hpp"
+#include "data/split.hpp"
 #include "train/trainer.hpp"
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "train/split.hpp"
+#include "data/split.hpp"
 
 namespace xnet {
 

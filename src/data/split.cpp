@@ -1,4 +1,4 @@
-#include "train/split.hpp"
+#include "data/split.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -94,29 +94,45 @@ void write_split_csv(const std::filesystem::path& file, const std::vector<std::s
   write_text_atomically(file, out.str());
 }
 
-std::vector<SplitPart> read_split_csv(const std::filesystem::path& file,
-                                      const std::vector<std::string>& images) {
+namespace {
+
+// A cell as spreadsheets write it: trailing CR and blanks dropped, surrounding quotes removed.
+std::string unquoted(std::string cell) {
+  while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+  if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
+  return cell;
+}
+
+}  // namespace
+
+std::map<std::string, SplitPart> read_split_file(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw file_error(file, "cannot read split file");
   std::string line;
   std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line != "image,split") throw file_error(file, "expected header 'image,split', found '" + line + "'");
+  const auto comma_at = [](const std::string& l) { return l.rfind(','); };
+  const auto header = comma_at(line);
+  if (header == std::string::npos || unquoted(line.substr(0, header)) != "image" ||
+      unquoted(line.substr(header + 1)) != "split")
+    throw file_error(file, "expected header 'image,split', found '" + unquoted(line) + "'");
   std::map<std::string, SplitPart> listed;
-  int row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const auto comma = line.rfind(',');
+  for (int row = 2; std::getline(in, line); ++row) {
+    if (unquoted(line).empty()) continue;
+    const auto comma = comma_at(line);
     if (comma == std::string::npos)
       throw file_error(file, "line " + std::to_string(row) + ": expected 'image,split'");
     try {
-      listed[line.substr(0, comma)] = parse_split_part(line.substr(comma + 1));
+      listed[unquoted(line.substr(0, comma))] = parse_split_part(unquoted(line.substr(comma + 1)));
     } catch (const Error& e) {
       throw file_error(file, "line " + std::to_string(row) + ": " + e.what());
     }
   }
+  return listed;
+}
+
+std::vector<SplitPart> read_split_csv(const std::filesystem::path& file,
+                                      const std::vector<std::string>& images) {
+  const std::map<std::string, SplitPart> listed = read_split_file(file);
   std::vector<SplitPart> parts;
   std::set<std::string> known;
   for (const auto& image : images) {
@@ -160,6 +176,33 @@ std::vector<int> category_folds(const std::vector<std::string>& categories,
     ++f;
   }
   return folds;
+}
+
+std::vector<Sample> select_split(const Dataset& dataset, const std::filesystem::path& model_file,
+                                 const std::string& split) {
+  std::vector<Sample> chosen;
+  if (split == "all") {
+    for (const auto& s : dataset.samples)
+      if (s.labelled()) chosen.push_back(s);
+    if (chosen.empty()) throw file_error(dataset.root, "no labelled images");
+    return chosen;
+  }
+  if (split != "train" && split != "val" && split != "test")
+    throw UsageError("--split must be all, train, val or test (found '" + split + "')");
+  const std::filesystem::path csv = model_file.parent_path() / "split.csv";
+  if (!std::filesystem::exists(csv))
+    throw file_error(csv, "not found (needed for --split; use --split all for a model outside a run)");
+  const auto listed = read_split_file(csv);
+  const SplitPart part = parse_split_part(split);
+  for (const auto& s : dataset.samples) {
+    auto it = listed.find(s.image.lexically_relative(dataset.root).generic_string());
+    if (it == listed.end()) it = listed.find(s.name);
+    if (it != listed.end() && it->second == part && s.labelled()) chosen.push_back(s);
+  }
+  if (chosen.empty())
+    throw file_error(csv, "no labelled image of " + dataset.root.string() + " is in the '" + split +
+                              "' split (is this the dataset the model was trained on?)");
+  return chosen;
 }
 
 }  // namespace xnet

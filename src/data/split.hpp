@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "data/dataset.hpp"
+
 namespace xnet {
 
 enum class SplitPart { train, val, test };
@@ -30,13 +32,23 @@ std::vector<SplitPart> make_split(const std::vector<std::string>& categories,
 // Indices of the images assigned to `part`.
 std::vector<int> indices_of(const std::vector<SplitPart>& parts, SplitPart part);
 
-// RUN/split.csv: header "image,split", one row per image (images[i] with parts[i]).
+// RUN/split.csv: header "image,split", one row per image (images[i] with parts[i]), images
+// named as the dataset's manifest names them (relative to DATA).
 void write_split_csv(const std::filesystem::path& file, const std::vector<std::string>& images,
                      const std::vector<SplitPart>& parts);
-// Reads a split.csv and returns the part of each of `images`; an error naming the file when an
-// image is missing from it, when it names an image that is not in `images`, or is malformed.
+// Every row of a split.csv: image -> part. Cells may be quoted, lines may end in CR; an error
+// naming the file and line when the header or a row is malformed or a part is unknown.
+std::map<std::string, SplitPart> read_split_file(const std::filesystem::path& file);
+// The part of each of `images` (training resuming a run's split); an error naming the file
+// when an image is missing from it or it names an image that is not in `images`.
 std::vector<SplitPart> read_split_csv(const std::filesystem::path& file,
                                       const std::vector<std::string>& images);
+// What evaluate and calibrate score: "all": every labelled sample; otherwise the labelled
+// samples the split.csv beside the model file (its run folder) assigns to `split` (an image
+// is found by its manifest path or, failing that, its stem). An error when there is no
+// split.csv, the split name is unknown, or no sample of the dataset is in that split.
+std::vector<Sample> select_split(const Dataset& dataset, const std::filesystem::path& model_file,
+                                 const std::string& split);
 
 // Cross-validation: fold index (0..k-1) of each image; every category is spread evenly over
 // the folds and the folds differ in size by at most one image.

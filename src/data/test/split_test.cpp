@@ -9,8 +9,7 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "train/balanced_sampler.hpp"
-#include "train/split.hpp"
+#include "data/split.hpp"
 
 namespace fs = std::filesystem;
 using namespace xnet;
@@ -103,6 +102,27 @@ TEST(Split, CsvRoundTripAndErrors) {
   fs::remove_all(dir);
 }
 
+TEST(Split, OneReaderTakesASpreadsheetsQuotesAndLineEnds) {
+  // Training (resuming a split) and evaluate/calibrate (choosing a part) read split.csv through
+  // the same reader, so a file saved by a spreadsheet means the same to both.
+  const fs::path dir = fs::temp_directory_path() / "xnet_split_quoted_test";
+  fs::create_directories(dir);
+  { std::ofstream(dir / "split.csv") << "\"image\",\"split\"\r\n\"images/a.png\",\"train\"\r\nimages/b.png,test\r\n\r\n"; }
+  const auto listed = read_split_file(dir / "split.csv");
+  EXPECT_EQ(listed, (std::map<std::string, SplitPart>{{"images/a.png", SplitPart::train}, {"images/b.png", SplitPart::test}}));
+  EXPECT_EQ(read_split_csv(dir / "split.csv", {"images/b.png", "images/a.png"}),
+            (std::vector<SplitPart>{SplitPart::test, SplitPart::train}));
+  { std::ofstream(dir / "split.csv") << "image,split\nimages/a.png,train\nimages/b.png,holdout\n"; }
+  try {
+    read_split_file(dir / "split.csv");
+    FAIL() << "unknown part accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("split.csv"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Folds, StratifiedSpreadsEveryCategory) {
   const auto cats = crafted_categories();
   const auto folds = stratified_folds(cats, 5, 4);
@@ -129,33 +149,4 @@ TEST(Folds, LeaveCategoryOut) {
   const auto folds = category_folds(cats, &names);
   EXPECT_EQ(names, (std::vector<std::string>{"ankle", "hand", "knee"}));
   EXPECT_EQ(folds, (std::vector<int>{2, 1, 2, 0}));
-}
-
-TEST(BalancedSampler, EveryCategoryEquallyOften) {
-  // 30 hand, 6 knee, 1 foot: an epoch of 37 draws gives each category 12 or 13.
-  std::vector<std::string> cats(30, "hand");
-  cats.insert(cats.end(), 6, "knee");
-  cats.push_back("foot");
-  const BalancedSampler sampler(cats, 11);
-  for (int e = 0; e < 3; ++e) {
-    const auto drawn = sampler.epoch(e);
-    ASSERT_EQ(drawn.size(), cats.size());
-    std::map<std::string, int> per_cat;
-    std::map<int, int> per_image;
-    for (int i : drawn) {
-      ++per_cat[cats[i]];
-      ++per_image[i];
-    }
-    for (const auto& [c, n] : per_cat) EXPECT_TRUE(n == 12 || n == 13) << c << " " << n;
-    // Within a category, images are drawn in rounds: knee's 6 images are each drawn 2 or 3 times.
-    for (int i = 30; i < 36; ++i) EXPECT_GE(per_image[i], 2);
-  }
-  EXPECT_EQ(sampler.epoch(2), BalancedSampler(cats, 11).epoch(2));
-  EXPECT_NE(sampler.epoch(1), sampler.epoch(2));
-}
-
-TEST(BalancedSampler, ExplicitEpochSize) {
-  const std::vector<std::string> cats = {"a", "a", "a", "b"};
-  const auto drawn = BalancedSampler(cats, 1, 10).epoch(0);
-  EXPECT_EQ(std::count(drawn.begin(), drawn.end(), 3), 5);
 }
