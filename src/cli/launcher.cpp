@@ -51,7 +51,9 @@ void onednn_preflight(const std::filesystem::path& model_file, const xnet::engin
 }
 
 bool runs_here(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) != "predict") return false;
+  int command = 1;  // the program's own flag may come first
+  while (command < argc && std::string(argv[command]) == "--verbose") ++command;
+  if (command >= argc || std::string(argv[command]) != "predict") return false;
   const auto device = requested_device(argc, argv);
 #ifdef XNET_TORCH_HAS_CUDA
   return device == "cpu";  // auto may find a GPU: LibTorch's to decide

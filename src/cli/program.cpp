@@ -56,7 +56,11 @@ int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add
       "collimator (XNet, arXiv:1812.00548)."};
   app.set_version_flag("--version", std::string(XNET_VERSION));
   app.require_subcommand(1);
-  app.fallthrough(false);
+  // --verbose is the program's, accepted before or after the command's own arguments.
+  app.fallthrough(true);
+  app.add_flag_callback(
+      "--verbose", [] { spdlog::set_level(spdlog::level::debug); },
+      "Also print diagnostics: the DICOM library's own messages, among others");
   add_commands(app);
   try {
     app.parse(argc, argv);

@@ -12,10 +12,14 @@
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmimage/diregist.h>  // colour images (RGB, YBR_FULL, YBR_FULL_422) for DicomImage
 #include <dcmtk/dcmimgle/dcmimage.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/oflog/appender.h>
+#include <dcmtk/oflog/logger.h>
 #include <dcmtk/oflog/oflog.h>
+#include <dcmtk/oflog/spi/logevent.h>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
@@ -28,13 +32,28 @@ namespace xnet {
 
 namespace {
 
+// DCMTK's log, which would write "E: ..." lines to stderr ahead of xnet's own error (that one
+// names the file), handed to xnet's logger at debug level: quiet unless --verbose.
+class DcmtkToLogger : public dcmtk::log4cplus::Appender {
+ public:
+  ~DcmtkToLogger() override { destructorImpl(); }
+  void close() override {}
+
+ protected:
+  void append(const dcmtk::log4cplus::spi::InternalLoggingEvent& event) override {
+    spdlog::debug("DCMTK: {}", event.getMessage().c_str());
+  }
+};
+
 // The compressed transfer syntaxes DCMTK can decode: JPEG (baseline, extended, lossless),
-// JPEG-LS and RLE. Registered once per process. DCMTK logs informational notes on stderr by
-// default; only its errors are worth a user's attention (ours carry the file name).
+// JPEG-LS and RLE. Registered once per process, with DCMTK's log sent to xnet's logger.
 void register_decoders() {
   static std::once_flag once;
   std::call_once(once, [] {
-    OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+    OFLog::configure(OFLogger::WARN_LOG_LEVEL);
+    dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();
+    root.removeAllAppenders();
+    root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new DcmtkToLogger));
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();
@@ -187,7 +206,12 @@ void check_native_pixel_data(DcmDataset& ds, E_TransferSyntax xfer, std::uint64_
   Sint32 frames = 1;
   if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
   if (allocated == 0 || samples == 0) throw file_error(file, "DICOM file without Bits Allocated or Samples per Pixel");
-  const std::uint64_t expected = (rows * cols * samples * static_cast<std::uint64_t>(frames) * allocated + 7) / 8;
+  // YBR_FULL_422 stores two lumas and one Cb, Cr pair for each two pixels (PS3.3 C.7.6.3.1.2):
+  // two samples a pixel, not three.
+  OFString photometric;
+  ds.findAndGetOFString(DCM_PhotometricInterpretation, photometric);
+  const std::uint64_t stored_samples = samples == 3 && photometric.find("_422") != OFString_npos ? 2 : samples;
+  const std::uint64_t expected = (rows * cols * stored_samples * static_cast<std::uint64_t>(frames) * allocated + 7) / 8;
   const std::uint64_t found = pixels->getLength();
   if (found < expected)
     throw file_error(file, "DICOM pixel data holds " + std::to_string(found) + " bytes, " + std::to_string(expected) +

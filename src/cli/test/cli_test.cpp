@@ -25,6 +25,16 @@ TEST(Cli, UsageErrorIsOneLineWithExitTwo) {
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
 }
 
+TEST(Cli, VerboseIsAcceptedBeforeAndAfterTheCommand) {
+  // The program's own flag (what it shows: io's DcmtksOwnMessagesGoToTheLoggerNotStderr).
+  EXPECT_EQ(run("--verbose predict --help").status, 0);
+  EXPECT_EQ(run("info --verbose --help").status, 0);
+  const Result r = run("predict --verbose --no-such-option");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(run("--help").output.find("--verbose"), std::string::npos);
+}
+
 TEST(Cli, UnknownCommandIsUsageError) {
   EXPECT_EQ(run("frobnicate").status, 2);
   EXPECT_EQ(run("").status, 2);

@@ -1,15 +1,23 @@
 // DICOM: same pixels back, MONOCHROME1 right-way-up with rescale, compressed syntaxes, spacing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmjpls/djencode.h>
+
+#include <opencv2/imgproc.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "io/dicom.hpp"
 #include "io/radiograph.hpp"
@@ -46,7 +54,78 @@ void recompress(const fs::path& in, const fs::path& out, E_TransferSyntax xfer) 
   ASSERT_TRUE(format.saveFile(out.c_str(), xfer).good());
 }
 
+// A secondary-capture colour DICOM of `rgb` (CV_8UC3, R G B order) as `photometric` (RGB,
+// YBR_FULL or YBR_FULL_422, which stores Y1 Y2 Cb Cr for each pair of pixels) with
+// interleaved (planar 0) or separate (planar 1) planes.
+void write_colour_dicom(const fs::path& file, const cv::Mat& rgb, const std::string& photometric, int planar) {
+  std::vector<Uint8> data;
+  const auto ycbcr = [](const cv::Vec3b& c) {
+    const double r = c[0], g = c[1], b = c[2];
+    return cv::Vec3d(0.299 * r + 0.587 * g + 0.114 * b, -0.168736 * r - 0.331264 * g + 0.5 * b + 128,
+                     0.5 * r - 0.418688 * g - 0.081312 * b + 128);
+  };
+  const auto byte = [](double v) { return static_cast<Uint8>(std::clamp(std::lround(v), 0L, 255L)); };
+  if (photometric == "YBR_FULL_422") {
+    for (int y = 0; y < rgb.rows; ++y)
+      for (int x = 0; x + 1 < rgb.cols; x += 2) {
+        const cv::Vec3d a = ycbcr(rgb.at<cv::Vec3b>(y, x)), b = ycbcr(rgb.at<cv::Vec3b>(y, x + 1));
+        for (double v : {a[0], b[0], (a[1] + b[1]) / 2, (a[2] + b[2]) / 2}) data.push_back(byte(v));
+      }
+  } else {
+    std::vector<cv::Vec3d> values;
+    for (int y = 0; y < rgb.rows; ++y)
+      for (int x = 0; x < rgb.cols; ++x) {
+        const cv::Vec3b c = rgb.at<cv::Vec3b>(y, x);
+        values.push_back(photometric == "RGB" ? cv::Vec3d(c[0], c[1], c[2]) : ycbcr(c));
+      }
+    if (planar == 0)
+      for (const auto& v : values) for (int k = 0; k < 3; ++k) data.push_back(byte(v[k]));
+    else
+      for (int k = 0; k < 3; ++k) for (const auto& v : values) data.push_back(byte(v[k]));
+  }
+  DcmFileFormat format;
+  DcmDataset* ds = format.getDataset();
+  ds->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+  ds->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.1234.1");
+  ds->putAndInsertString(DCM_PhotometricInterpretation, photometric.c_str());
+  ds->putAndInsertUint16(DCM_SamplesPerPixel, 3);
+  ds->putAndInsertUint16(DCM_PlanarConfiguration, static_cast<Uint16>(planar));
+  ds->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(rgb.rows));
+  ds->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(rgb.cols));
+  ds->putAndInsertUint16(DCM_BitsAllocated, 8);
+  ds->putAndInsertUint16(DCM_BitsStored, 8);
+  ds->putAndInsertUint16(DCM_HighBit, 7);
+  ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+  ds->putAndInsertUint8Array(DCM_PixelData, data.data(), static_cast<unsigned long>(data.size()));
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+}
+
 }  // namespace
+
+TEST(Dicom, ColourFilesReadAsGrayWithAWarning) {
+  // Secondary-capture exports of radiographs are often RGB: read as grey the way the PNG
+  // reader does (luma of the colour), with a warning naming the file. Colours are constant
+  // over each pair of pixels so that 4:2:2 chroma subsampling loses nothing.
+  cv::Mat rgb(24, 32, CV_8UC3);
+  for (int y = 0; y < rgb.rows; ++y)
+    for (int x = 0; x < rgb.cols; ++x)
+      rgb.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uchar>((x / 2) * 16), static_cast<uchar>(y * 10),
+                                          static_cast<uchar>(255 - (x / 2) * 8 - y * 4));
+  cv::Mat expected;
+  cv::cvtColor(rgb, expected, cv::COLOR_RGB2GRAY);
+  expected.convertTo(expected, CV_32F);
+  const fs::path dir = test::scratch_dir();
+  for (const auto& [photometric, planar] : std::vector<std::pair<std::string, int>>{
+           {"RGB", 0}, {"RGB", 1}, {"YBR_FULL", 0}, {"YBR_FULL", 1}, {"YBR_FULL_422", 0}}) {
+    const fs::path file = dir / (photometric + "_" + std::to_string(planar) + ".dcm");
+    write_colour_dicom(file, rgb, photometric, planar);
+    const Radiograph r = read_radiograph(file);
+    EXPECT_TRUE(r.converted_from_rgb) << file;
+    ASSERT_EQ(r.pixels.size(), rgb.size()) << file;
+    // YCbCr rounding in the file and DCMTK's conversion back to RGB: within 2 grey levels.
+    EXPECT_LE(cv::norm(r.pixels, expected, cv::NORM_INF), 2.0) << file;
+  }
+}
 
 TEST(Dicom, Monochrome2SixteenBitReadsTheSamePixels) {
   const fs::path file = test::scratch_dir() / "m2.dcm";
@@ -125,6 +204,34 @@ TEST(Dicom, DetectedByPreambleWithoutExtension) {
   fs::copy_file(dir / "a.dcm", dir / "IM0001");
   EXPECT_TRUE(is_radiograph_file(dir / "IM0001"));
   EXPECT_EQ(cv::norm(read_radiograph(dir / "IM0001").pixels, as_float(stored), cv::NORM_INF), 0.0);
+}
+
+TEST(Dicom, DcmtksOwnMessagesGoToTheLoggerNotStderr) {
+  // A photometric interpretation DCMTK cannot render uncompressed (YBR_ICT, which only JPEG 2000 uses) makes DCMTK log an
+  // error of its own; the user sees one line, xnet's, naming the file.
+  cv::Mat rgb(8, 8, CV_8UC3, cv::Scalar(10, 20, 30));
+  const fs::path file = test::scratch_dir() / "hsv.dcm";
+  write_colour_dicom(file, rgb, "RGB", 0);
+  {
+    DcmFileFormat format;
+    ASSERT_TRUE(format.loadFile(file.c_str()).good());
+    format.getDataset()->putAndInsertString(DCM_PhotometricInterpretation, "YBR_ICT");
+    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+  }
+  testing::internal::CaptureStderr();
+  const std::string quiet = test::error_of([&] { read_radiograph(file); });
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(quiet.find("hsv.dcm"), std::string::npos) << quiet;
+  EXPECT_EQ(err.find("E: "), std::string::npos) << err;
+  // At debug level (--verbose) the logger carries DCMTK's message.
+  std::ostringstream seen;
+  const auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(seen));
+  capture->set_level(spdlog::level::debug);
+  spdlog::set_default_logger(capture);
+  test::error_of([&] { read_radiograph(file); });
+  spdlog::set_default_logger(previous);
+  EXPECT_NE(seen.str().find("DCMTK: "), std::string::npos) << seen.str();
 }
 
 TEST(Dicom, ErrorsNameTheFile) {
