@@ -1,7 +1,7 @@
 // fuzz_seeds OUT: the harnesses' starting corpora, small files of every kind the readers take,
 // from xnet's own writers and synthetic radiographs shrunk to a few dozen pixels:
 // OUT/radiograph (PNG 8/16-bit and RGB, TIFF 8/16/32-bit, JPEG, DICOM), OUT/dicom (16-bit
-// MONOCHROME1/2, signed with rescale, 12 bits, Modality LUT, RGB, RLE, JPEG-LS, JPEG
+// MONOCHROME1/2, signed with rescale, 12 bits, Modality LUT, RGB, RLE, JPEG-LS, JPEG 2000, JPEG
 // lossless), OUT/manifest (xnet synth's manifest.csv and a few RFC 4180 corners),
 // OUT/model_archive (a model.pt as LibTorch lays it out) and OUT/model_pickle (its pickle, in
 // model_pickle_fuzz's input format).
@@ -22,6 +22,7 @@
 #include "engine/test/model_zip.hpp"
 #include "io/dicom.hpp"
 #include "io/radiograph.hpp"
+#include "io/test/jpeg2000_dicom.hpp"
 #include "synth/generator.hpp"
 
 namespace fs = std::filesystem;
@@ -100,6 +101,7 @@ void dicom_seeds(const cv::Mat& raw, const cv::Mat& display, const fs::path& dir
   recompress(dir / "m2.dcm", dir / "rle.dcm", EXS_RLELossless);
   recompress(dir / "m2.dcm", dir / "jpegls.dcm", EXS_JPEGLSLossless);
   recompress(dir / "m1.dcm", dir / "jpeg_lossless.dcm", EXS_JPEGProcess14SV1);
+  test::recompress_jpeg2000(dir / "m2.dcm", dir / "jpeg2000.dcm", u16, 1);  // several fragments
 }
 
 void image_seeds(const cv::Mat& raw, const cv::Mat& display, const fs::path& dir) {

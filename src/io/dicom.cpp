@@ -9,6 +9,9 @@
 #include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
@@ -25,6 +28,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "io/jpeg2000.hpp"
 
 namespace fs = std::filesystem;
 
@@ -231,6 +235,31 @@ std::optional<std::array<double, 2>> read_pixel_spacing(DcmDataset& ds) {
   return std::nullopt;
 }
 
+// The first frame's JPEG 2000 codestream: the fragments after the Basic Offset Table item, up
+// to the one that ends with the EOC marker (FF D9; a fragment is padded to even length), since
+// a frame may span several fragments (PS3.5 A.4).
+std::vector<std::uint8_t> first_frame_stream(DcmDataset& ds, E_TransferSyntax xfer, const fs::path& file) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* sequence = nullptr;
+  auto* pixel_data = ds.findAndGetElement(DCM_PixelData, element).good() ? dynamic_cast<DcmPixelData*>(element) : nullptr;
+  if (!pixel_data || pixel_data->getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || !sequence)
+    throw file_error(file, "JPEG 2000 DICOM without encapsulated pixel data");
+  std::vector<std::uint8_t> stream;
+  for (unsigned long i = 1; i < sequence->card(); ++i) {
+    DcmPixelItem* item = nullptr;
+    Uint8* data = nullptr;
+    if (sequence->getItem(item, i).bad() || !item || item->getUint8Array(data).bad()) break;
+    const Uint32 n = item->getLength();
+    if (!data || n == 0) continue;
+    stream.insert(stream.end(), data, data + n);
+    const bool ends = (n >= 2 && data[n - 2] == 0xFF && data[n - 1] == 0xD9) ||
+                      (n >= 3 && data[n - 3] == 0xFF && data[n - 2] == 0xD9 && data[n - 1] == 0);
+    if (ends) break;
+  }
+  if (stream.empty()) throw file_error(file, "JPEG 2000 DICOM without pixel data fragments");
+  return stream;
+}
+
 }  // namespace
 
 bool is_dicom_file(const fs::path& file) {
@@ -268,6 +297,39 @@ Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
   if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 1)
     spdlog::warn("{}: {} frames, reading the first", file.string(), frames);
 
+  Uint16 bits = 0, representation = 0;
+  ds.findAndGetUint16(DCM_BitsStored, bits);
+  ds.findAndGetUint16(DCM_PixelRepresentation, representation);
+  const auto modality_values = [&](const cv::Mat& stored) {
+    const bool is_signed = representation == 1;
+    const double s_min = is_signed ? -std::ldexp(1.0, bits - 1) : 0.0;
+    const double s_max = is_signed ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+    r.bit_depth = bits;
+    apply_modality(r, stored, read_modality_transform(ds, is_signed, file), s_min, s_max,
+                   r.photometric == Photometric::monochrome1);
+    return r;
+  };
+
+  if (xfer == EXS_JPEG2000LosslessOnly || xfer == EXS_JPEG2000) {
+    const Jpeg2000Image j2k = decode_jpeg2000(first_frame_stream(ds, xfer, file), file, limits);
+    if (j2k.values.rows != declared_rows || j2k.values.cols != declared_cols)
+      throw file_error(file, "JPEG 2000 pixel data is " + std::to_string(j2k.values.cols) + "x" +
+                                 std::to_string(j2k.values.rows) + ", Rows x Columns say " +
+                                 std::to_string(declared_cols) + "x" + std::to_string(declared_rows));
+    if (bits == 0) bits = static_cast<Uint16>(j2k.precision);
+    if (j2k.values.channels() == 3) {
+      cv::Mat colour;
+      j2k.values.convertTo(colour, CV_32FC3);
+      cv::cvtColor(colour, r.pixels, cv::COLOR_RGB2GRAY);
+      r.bit_depth = bits;
+      r.full_scale = std::ldexp(1.0, bits) - 1;
+      r.converted_from_rgb = true;
+      spdlog::warn("{}: colour DICOM ({}) converted to gray", file.string(), name.c_str());
+      return r;
+    }
+    return modality_values(j2k.values);
+  }
+
   // Only the first frame; the modality transform is applied here in floating point, since
   // DCMTK's own keeps integer pixels and would truncate fractional rescale slopes.
   DicomImage image(&ds, xfer, CIF_IgnoreModalityTransformation, 0, 1);
@@ -291,17 +353,8 @@ Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
 
   const DiPixel* px = image.getInterData();
   if (!px) throw file_error(file, "cannot decode DICOM pixel data");
-  Uint16 bits = 0, representation = 0;
-  if (ds.findAndGetUint16(DCM_BitsStored, bits).bad() || bits == 0)
-    bits = static_cast<Uint16>(image.getDepth());
-  ds.findAndGetUint16(DCM_PixelRepresentation, representation);
-  const bool is_signed = representation == 1;
-  const double s_min = is_signed ? -std::ldexp(1.0, bits - 1) : 0.0;
-  const double s_max = is_signed ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
-  r.bit_depth = bits;
-  apply_modality(r, stored_values(*px, rows, cols, file), read_modality_transform(ds, is_signed, file),
-                 s_min, s_max, r.photometric == Photometric::monochrome1);
-  return r;
+  if (bits == 0) bits = static_cast<Uint16>(image.getDepth());
+  return modality_values(stored_values(*px, rows, cols, file));
 }
 
 void write_dicom(const fs::path& file, const cv::Mat& stored, Photometric photometric,

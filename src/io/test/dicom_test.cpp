@@ -20,7 +20,9 @@
 #include <spdlog/spdlog.h>
 
 #include "io/dicom.hpp"
+#include "io/jpeg2000.hpp"
 #include "io/radiograph.hpp"
+#include "io/test/jpeg2000_dicom.hpp"
 #include "io/test/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -101,6 +103,30 @@ void write_colour_dicom(const fs::path& file, const cv::Mat& rgb, const std::str
 }
 
 }  // namespace
+
+TEST(Dicom, Jpeg2000LosslessReadsTheSamePixels) {
+  // JPEG 2000 is common in PACS archives; DCMTK's free codecs lack it, OpenJPEG decodes it.
+  const fs::path dir = test::scratch_dir();
+  const cv::Mat stored = stored_phantom(48, 40);
+  write_dicom(dir / "plain.dcm", 65535 - stored, Photometric::monochrome1);
+  for (const Uint32 fragment_kb : {0u, 1u}) {  // one fragment, and a frame over several
+    const fs::path file = dir / ("j2k_" + std::to_string(fragment_kb) + ".dcm");
+    test::recompress_jpeg2000(dir / "plain.dcm", file, 65535 - stored, fragment_kb);
+    const Radiograph r = read_radiograph(file);
+    EXPECT_EQ(r.bit_depth, 16);
+    // MONOCHROME1 turned right way up, exactly as the uncompressed original.
+    EXPECT_EQ(cv::norm(r.pixels, read_radiograph(dir / "plain.dcm").pixels, cv::NORM_INF), 0.0) << file;
+    EXPECT_EQ(cv::norm(r.pixels, as_float(stored), cv::NORM_INF), 0.0) << file;
+  }
+  // A stream cut short is an error naming the file, not a partial image.
+  const std::size_t whole = encode_jpeg2000_lossless(65535 - stored, 16, false).size();
+  for (const std::size_t kept : {whole / 5, whole / 2, whole * 9 / 10, whole - 2}) {
+    test::recompress_jpeg2000(dir / "plain.dcm", dir / "cut.dcm", 65535 - stored, 0, kept);
+    const std::string e = test::error_of([&] { read_radiograph(dir / "cut.dcm"); });
+    EXPECT_NE(e.find("cut.dcm"), std::string::npos) << kept << " of " << whole << ": " << e;
+    EXPECT_NE(e.find("JPEG 2000"), std::string::npos) << kept << " of " << whole << ": " << e;
+  }
+}
 
 TEST(Dicom, ColourFilesReadAsGrayWithAWarning) {
   // Secondary-capture exports of radiographs are often RGB: read as grey the way the PNG
