@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <dcmtk/config/osconfig.h>
@@ -287,4 +288,26 @@ TEST(Dicom, ConcurrentReadsAgree) {
     });
   for (std::thread& t : readers) t.join();
   EXPECT_EQ(wrong, 0);
+}
+
+TEST(Dicom, PydicomsJpeg2000FilesDecode) {
+  // pydicom's test corpus (Debian's python3-pydicom), where installed: every JPEG 2000 file
+  // but one decodes to the Rows x Columns pydicom reports; the lossless MR equals its
+  // uncompressed original. JPEG2000-embedded-sequence-delimiter.dcm (a fragment holding a
+  // sequence delimiter, a writer's bug pydicom works round) is refused with its name.
+  const fs::path corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+  if (!fs::is_directory(corpus)) GTEST_SKIP() << corpus << " not found (python3-pydicom)";
+  const std::vector<std::tuple<std::string, int, int>> files = {
+      {"693_J2KI.dcm", 512, 512},         {"GDCMJ2K_TextGBR.dcm", 400, 400}, {"J2K_pixelrep_mismatch.dcm", 512, 512},
+      {"JPEG2000.dcm", 1024, 256},        {"MR_small_jp2klossless.dcm", 64, 64}, {"SC_rgb_gdcm_KY.dcm", 100, 100}};
+  for (const auto& [name, rows, cols] : files) {
+    const Radiograph r = read_radiograph(corpus / name);
+    EXPECT_EQ(r.pixels.rows, rows) << name;
+    EXPECT_EQ(r.pixels.cols, cols) << name;
+  }
+  EXPECT_EQ(cv::norm(read_radiograph(corpus / "MR_small_jp2klossless.dcm").pixels,
+                     read_radiograph(corpus / "MR_small.dcm").pixels, cv::NORM_INF),
+            0.0);
+  const std::string e = test::error_of([&] { read_radiograph(corpus / "JPEG2000-embedded-sequence-delimiter.dcm"); });
+  EXPECT_NE(e.find("JPEG2000-embedded-sequence-delimiter.dcm"), std::string::npos) << e;
 }
