@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -20,6 +21,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "core/error.hpp"
 #include "io/dicom.hpp"
 #include "io/jpeg2000.hpp"
 #include "io/radiograph.hpp"
@@ -310,4 +312,27 @@ TEST(Dicom, PydicomsJpeg2000FilesDecode) {
             0.0);
   const std::string e = test::error_of([&] { read_radiograph(corpus / "JPEG2000-embedded-sequence-delimiter.dcm"); });
   EXPECT_NE(e.find("JPEG2000-embedded-sequence-delimiter.dcm"), std::string::npos) << e;
+}
+
+TEST(Dicom, PydicomsCorpusDecodesOrIsRefusedByName) {
+  // Every file of pydicom's corpus either reads or is refused with one error naming it (no
+  // crash, no foreign exception). Measured: 49 of its 68 .dcm files decode, every colour and
+  // JPEG 2000 one among them but the one above; the rest hold no image (SR, RT plan, waveform,
+  // private sequences) or are cut short on purpose.
+  const fs::path corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+  if (!fs::is_directory(corpus)) GTEST_SKIP() << corpus << " not found (python3-pydicom)";
+  int decoded = 0, seen = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    if (entry.path().extension() != ".dcm") continue;
+    ++seen;
+    try {
+      const Radiograph r = read_radiograph(entry.path());
+      EXPECT_FALSE(r.pixels.empty()) << entry.path();
+      ++decoded;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(entry.path().filename().string()), std::string::npos) << e.what();
+    }
+  }
+  std::cout << decoded << " of " << seen << " decoded\n";
+  EXPECT_GE(decoded, 49);
 }
