@@ -43,6 +43,9 @@ void add_predict_command(CLI::App& app) {
                   "Body part: picks the model's soft-tissue threshold for that category");
   cmd->add_flag("--save-probabilities", opt->batch.save_probabilities,
                 "Also write STEM_probabilities.tif (16-bit, one sample per class)");
+  cmd->add_flag("--dicom-shutter", opt->batch.dicom_shutter,
+                "For a DICOM input in which a collimator is found, also write STEM_shutter.dcm: a copy with "
+                "the field as its polygonal Display Shutter, as modalities record collimation");
   cmd->add_option("--workers", opt->batch.workers,
                   "Images segmented side by side, sharing the threads (0 = one per thread for several files, "
                   "else one)")

@@ -9,6 +9,7 @@
 #include <dcmtk/config/osconfig.h>  // must come first among DCMTK headers
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
@@ -413,6 +414,34 @@ void write_dicom(const fs::path& file, const cv::Mat& stored, Photometric photom
     const OFCondition c = format.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
     if (c.bad()) throw file_error(file, std::string("cannot write DICOM: ") + c.text());
   });
+}
+
+void write_dicom_with_shutter(const fs::path& source, const fs::path& tmp, const std::vector<cv::Point2f>& polygon,
+                              const fs::path& named) {
+  if (polygon.size() < 3) throw file_error(named, "no collimator field to record as a shutter");
+  DcmFileFormat format;
+  const OFCondition loaded = format.loadFile(source.c_str());
+  if (loaded.bad()) throw file_error(source, std::string("cannot read as DICOM: ") + loaded.text());
+  DcmDataset& ds = *format.getDataset();
+  Uint16 rows = 0, cols = 0;
+  ds.findAndGetUint16(DCM_Rows, rows);
+  ds.findAndGetUint16(DCM_Columns, cols);
+  std::string vertices;
+  for (const cv::Point2f& p : polygon) {
+    const long row = std::clamp(std::lround(p.y) + 1, 1L, std::max(1L, long(rows)));
+    const long col = std::clamp(std::lround(p.x) + 1, 1L, std::max(1L, long(cols)));
+    vertices += (vertices.empty() ? "" : "\\") + std::to_string(row) + "\\" + std::to_string(col);
+  }
+  char uid[100];
+  dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT);
+  const bool ok = ds.putAndInsertString(DCM_ShutterShape, "POLYGONAL").good() &&
+                  ds.putAndInsertString(DCM_VerticesOfThePolygonalShutter, vertices.c_str()).good() &&
+                  ds.putAndInsertString(DCM_SOPInstanceUID, uid).good() &&
+                  ds.putAndInsertString(DCM_DerivationDescription, "collimator shutter found by xnet").good() &&
+                  format.getMetaInfo()->putAndInsertString(DCM_MediaStorageSOPInstanceUID, uid).good();
+  if (!ok) throw file_error(named, "cannot add the Display Shutter module");
+  const OFCondition saved = format.saveFile(tmp.c_str(), EXS_Unknown);
+  if (saved.bad()) throw file_error(named, std::string("cannot write: ") + saved.text());
 }
 
 }  // namespace xnet

@@ -5,6 +5,7 @@
 #include <array>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -30,5 +31,13 @@ void write_dicom(const std::filesystem::path& file, const cv::Mat& stored, Photo
                  double rescale_slope = 1.0, double rescale_intercept = 0.0,
                  std::optional<std::array<double, 2>> pixel_spacing_mm = std::nullopt,
                  int bits_stored = 16, PresentationIntent intent = PresentationIntent::unknown);
+
+// Writes to `tmp` a copy of the DICOM file `source` that records the collimator as modalities
+// do: the Display Shutter module (PS3.3 C.7.6.11), ShutterShape POLYGONAL with `polygon`
+// (pixel coordinates, x right, y down, pixel centres at integers) as its vertices, 1-based
+// row\column pairs. The copy is a new object of the same series: new SOP Instance UID, the
+// pixel data untouched in its transfer syntax. Errors name `named` (the final path).
+void write_dicom_with_shutter(const std::filesystem::path& source, const std::filesystem::path& tmp,
+                              const std::vector<cv::Point2f>& polygon, const std::filesystem::path& named);
 
 }  // namespace xnet

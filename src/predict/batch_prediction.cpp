@@ -99,7 +99,8 @@ class BatchRun {
     while (auto job = segmented_.pop()) {
       if (job->radiograph) {
         try {
-          write_prediction(options_.out, *job->radiograph, job->segmentation, options_.save_probabilities);
+          write_prediction(options_.out, *job->radiograph, job->segmentation,
+                           {options_.save_probabilities, options_.dicom_shutter});
           std::lock_guard lock(mutex_);
           ++summary_.written;
           summary_.timings += job->segmentation.timings;

@@ -16,6 +16,7 @@ namespace xnet {
 struct BatchOptions {
   std::filesystem::path out;
   bool save_probabilities = false;
+  bool dicom_shutter = false;  // STEM_shutter.dcm for DICOM inputs with a collimator
   std::string category;      // per-category soft-tissue threshold for every image
   std::size_t read_ahead = 2;  // decoded radiographs waiting for the network
   // Images segmented side by side, the segmenter's threads shared out among them; 0 = one per

@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "infer/overlay.hpp"
+#include "io/dicom.hpp"
 #include "io/png_file.hpp"
 #include "preprocess/preprocessing.hpp"
 
@@ -37,15 +38,14 @@ void write_probabilities(const fs::path& tmp, const std::vector<cv::Mat>& probab
 
 // Appends the set's names to the folder's outputs list, once per name: a folder predicted into
 // again and again keeps one line per output.
-void record_outputs(const fs::path& dir, const PredictionPaths& paths, bool save_probabilities) {
+void record_outputs(const fs::path& dir, const std::vector<fs::path>& written) {
   static std::mutex mutex;
   static std::map<fs::path, std::set<std::string>> recorded;
   std::lock_guard lock(mutex);
   auto& names = recorded[dir];
   if (names.empty()) names = recorded_outputs(dir);
   std::string lines;
-  for (const auto& file : {paths.mask, paths.overlay, paths.summary, paths.probabilities}) {
-    if (file == paths.probabilities && !save_probabilities) continue;
+  for (const auto& file : written) {
     if (names.insert(file.filename().string()).second) lines += file.filename().string() + "\n";
   }
   if (lines.empty()) return;
@@ -73,7 +73,7 @@ cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity) {
 PredictionPaths prediction_paths(const fs::path& dir, const fs::path& image) {
   const std::string stem = image.stem().string();
   return {dir / (stem + "_mask.png"), dir / (stem + "_overlay.png"), dir / (stem + ".json"),
-          dir / (stem + "_probabilities.tif")};
+          dir / (stem + "_probabilities.tif"), dir / (stem + "_shutter.dcm")};
 }
 
 nlohmann::json label_fractions(const cv::Mat& labels) {
@@ -102,14 +102,20 @@ nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentati
 }
 
 void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segmentation& s,
-                      bool save_probabilities) {
+                      const OptionalOutputs& optional) {
   const auto start = std::chrono::steady_clock::now();
   const auto paths = prediction_paths(dir, radiograph.source);
+  const bool with_shutter = optional.dicom_shutter && s.field.present && is_dicom_file(radiograph.source);
   // One set, all or nothing (core/atomic_file.hpp); the JSON staged last, renamed last.
   FileSet outputs;
+  std::vector<fs::path> written = {paths.mask, paths.overlay};
   const auto mask = outputs.stage(paths.mask), overlay = outputs.stage(paths.overlay);
-  const auto probabilities = save_probabilities ? outputs.stage(paths.probabilities) : fs::path();
+  const auto probabilities = optional.probabilities ? outputs.stage(paths.probabilities) : fs::path();
+  const auto shutter = with_shutter ? outputs.stage(paths.shutter) : fs::path();
   const auto summary = outputs.stage(paths.summary);
+  if (optional.probabilities) written.push_back(paths.probabilities);
+  if (with_shutter) written.push_back(paths.shutter);
+  written.push_back(paths.summary);
   // The overlay's deflate (~25 ms for 1500^2) on a thread of its own, beside the mask and the
   // probabilities.
   auto overlay_written = std::async(std::launch::async, [&] {
@@ -117,7 +123,8 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
   });
   try {
     write_png_file(mask, s.labels, paths.mask);
-    if (save_probabilities) write_probabilities(probabilities, s.probabilities, paths.probabilities);
+    if (optional.probabilities) write_probabilities(probabilities, s.probabilities, paths.probabilities);
+    if (with_shutter) write_dicom_with_shutter(radiograph.source, shutter, s.field.polygon, paths.shutter);
   } catch (...) {
     overlay_written.wait();
     throw;
@@ -128,10 +135,12 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
   json << prediction_summary(radiograph, s, s.timings.total()).dump(2) << "\n";
   json.close();
   if (!json) throw file_error(paths.summary, "cannot write");
-  record_outputs(dir, paths, save_probabilities);
+  record_outputs(dir, written);
   outputs.commit();
+  // An older set's optional outputs that this one lacks.
   std::error_code ignored;
-  if (!save_probabilities) fs::remove(paths.probabilities, ignored);  // an older set's
+  if (!optional.probabilities) fs::remove(paths.probabilities, ignored);
+  if (optional.dicom_shutter && !with_shutter) fs::remove(paths.shutter, ignored);  // no field this time
 }
 
 }  // namespace xnet

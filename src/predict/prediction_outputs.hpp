@@ -6,6 +6,8 @@
 //   DIR/STEM_probabilities.tif (optional) one 16-bit sample per class, p * 65535, samples in
 //                         class order as TIFF readers see them (OpenCV's imread reorders the
 //                         first three to BGR, like any colour TIFF)
+//   DIR/STEM_shutter.dcm  (optional, DICOM inputs with a collimator) a copy of the input with
+//                         the field as its polygonal Display Shutter (io/dicom.hpp)
 // The set appears together or not at all (core/atomic_file.hpp FileSet), replacing an older
 // set whole: the JSON is renamed into place last, so a STEM.json means the image's outputs
 // are complete, and a failed image leaves none of its outputs.
@@ -28,7 +30,7 @@ constexpr const char* kOutputsList = ".xnet-outputs";
 std::set<std::string> recorded_outputs(const std::filesystem::path& dir);
 
 struct PredictionPaths {
-  std::filesystem::path mask, overlay, summary, probabilities;
+  std::filesystem::path mask, overlay, summary, probabilities, shutter;
 };
 PredictionPaths prediction_paths(const std::filesystem::path& dir, const std::filesystem::path& image);
 
@@ -42,9 +44,15 @@ nlohmann::json label_fractions(const cv::Mat& labels);
 nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentation& segmentation,
                                   double seconds);
 
+// The outputs written only when asked for.
+struct OptionalOutputs {
+  bool probabilities = false;
+  bool dicom_shutter = false;  // for DICOM inputs in which a collimator was found
+};
+
 // Writes every file above; the write time is added to segmentation.timings.write. Throws
 // (an Error naming the file) with none of the image's outputs left.
 void write_prediction(const std::filesystem::path& dir, const Radiograph& radiograph,
-                      Segmentation& segmentation, bool save_probabilities);
+                      Segmentation& segmentation, const OptionalOutputs& optional);
 
 }  // namespace xnet

@@ -11,7 +11,12 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "engine/xnet_onednn.hpp"
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include "io/dicom.hpp"
+#include "io/radiograph.hpp"
 #include "predict_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -140,6 +145,49 @@ TEST_F(PredictCommandTest, DicomMonochrome1And2CopiesGiveTheOriginalsMasks) {
     EXPECT_EQ(summary(stem)["polarity"], summary("original")["polarity"]) << stem;
     EXPECT_EQ(summary(stem)["collimator"], summary("original")["collimator"]) << stem;
   }
+}
+
+TEST_F(PredictCommandTest, DicomShutterRecordsTheFoundField) {
+  // --dicom-shutter: a copy of a collimated DICOM input with the field as its polygonal
+  // Display Shutter (1-based row\column vertices of the JSON's polygon), same pixels, new SOP
+  // Instance UID; inputs that are not DICOM, or have no collimator, get none.
+  const cv::Mat collimated = test::raw_phantom({97, 83}, 12);
+  write_dicom(dir_ / "in" / "collimated.dcm", collimated, Photometric::monochrome2);
+  write_dicom(dir_ / "in" / "open.dcm", test::raw_phantom({97, 83}), Photometric::monochrome2);
+  cv::imwrite((dir_ / "in" / "plain.png").string(), collimated);
+  const auto r = test::run("predict " + predict((dir_ / "in").string(), "--dicom-shutter"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto collimator = summary("collimated")["collimator"];
+  ASSERT_TRUE(collimator["present"].get<bool>()) << collimator;
+  const fs::path shutter = dir_ / "out" / "collimated_shutter.dcm";
+  DcmFileFormat copy, source;
+  ASSERT_TRUE(copy.loadFile(shutter.c_str()).good()) << shutter;
+  ASSERT_TRUE(source.loadFile((dir_ / "in" / "collimated.dcm").c_str()).good());
+  OFString shape, uid, source_uid;
+  copy.getDataset()->findAndGetOFString(DCM_ShutterShape, shape);
+  EXPECT_EQ(std::string(shape.c_str()), "POLYGONAL");
+  const auto& polygon = collimator["polygon"];
+  for (std::size_t i = 0; i < polygon.size(); ++i) {
+    Sint32 row = 0, col = 0;
+    ASSERT_TRUE(copy.getDataset()->findAndGetSint32(DCM_VerticesOfThePolygonalShutter, row, 2 * i).good());
+    ASSERT_TRUE(copy.getDataset()->findAndGetSint32(DCM_VerticesOfThePolygonalShutter, col, 2 * i + 1).good());
+    EXPECT_NEAR(row, polygon[i][1].get<double>() + 1, 0.5 + 1e-6) << i;
+    EXPECT_NEAR(col, polygon[i][0].get<double>() + 1, 0.5 + 1e-6) << i;
+  }
+  Sint32 beyond = 0;
+  EXPECT_TRUE(copy.getDataset()->findAndGetSint32(DCM_VerticesOfThePolygonalShutter, beyond, 2 * polygon.size()).bad());
+  copy.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
+  source.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, source_uid);
+  EXPECT_NE(uid, source_uid);
+  EXPECT_EQ(cv::norm(read_radiograph(shutter).pixels, read_radiograph(dir_ / "in" / "collimated.dcm").pixels,
+                     cv::NORM_INF), 0.0);
+  EXPECT_FALSE(summary("open")["collimator"]["present"].get<bool>());
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "open_shutter.dcm"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "plain_shutter.dcm"));
+  // Its own outputs are never inputs: a second run into a sub-folder skips the copy.
+  const auto again = test::run("predict " + model_.string() + " " + (dir_ / "out").string() + " --out " +
+                               (dir_ / "out" / "again").string() + " --threads 1 --device cpu");
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "again" / "collimated_shutter_mask.png")) << again.output;
 }
 
 // DICOM copies as modalities write them (input-safety issue): the presentation intent decides
