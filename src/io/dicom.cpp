@@ -311,6 +311,17 @@ Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
     return r;
   };
 
+  // A colour image (RGB order, `depth` bits a sample) read as grey the way the PNG reader does.
+  const auto gray_of_colour = [&](const cv::Mat& rgb, int depth) {
+    cv::cvtColor(rgb, r.pixels, cv::COLOR_RGB2GRAY);
+    r.pixels.convertTo(r.pixels, CV_32F);
+    r.bit_depth = depth;
+    r.full_scale = std::ldexp(1.0, depth) - 1;
+    r.converted_from_rgb = true;
+    spdlog::warn("{}: colour DICOM ({}) converted to gray", file.string(), name.c_str());
+    return r;
+  };
+
   if (xfer == EXS_JPEG2000LosslessOnly || xfer == EXS_JPEG2000) {
     const Jpeg2000Image j2k = decode_jpeg2000(first_frame_stream(ds, xfer, file), file, limits);
     if (j2k.values.rows != declared_rows || j2k.values.cols != declared_cols)
@@ -321,12 +332,7 @@ Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
     if (j2k.values.channels() == 3) {
       cv::Mat colour;
       j2k.values.convertTo(colour, CV_32FC3);
-      cv::cvtColor(colour, r.pixels, cv::COLOR_RGB2GRAY);
-      r.bit_depth = bits;
-      r.full_scale = std::ldexp(1.0, bits) - 1;
-      r.converted_from_rgb = true;
-      spdlog::warn("{}: colour DICOM ({}) converted to gray", file.string(), name.c_str());
-      return r;
+      return gray_of_colour(colour, bits);
     }
     return modality_values(j2k.values);
   }
@@ -343,13 +349,7 @@ Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
   if (!image.isMonochrome()) {
     const void* rgb = image.getOutputData(8, 0, 0);
     if (!rgb) throw file_error(file, "cannot decode DICOM colour pixel data");
-    cv::cvtColor(cv::Mat(rows, cols, CV_8UC3, const_cast<void*>(rgb)), r.pixels, cv::COLOR_RGB2GRAY);
-    r.pixels.convertTo(r.pixels, CV_32F);
-    r.bit_depth = 8;
-    r.full_scale = 255.0;
-    r.converted_from_rgb = true;
-    spdlog::warn("{}: colour DICOM ({}) converted to gray", file.string(), name.c_str());
-    return r;
+    return gray_of_colour(cv::Mat(rows, cols, CV_8UC3, const_cast<void*>(rgb)), 8);
   }
 
   const DiPixel* px = image.getInterData();

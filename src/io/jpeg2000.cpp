@@ -90,13 +90,11 @@ void ignore(const char*, void*) {}
 
 }  // namespace
 
-Jpeg2000Image decode_jpeg2000(const std::vector<std::uint8_t>& stream_bytes, const fs::path& file,
-                              const ReadLimits& limits) {
+Jpeg2000Image decode_jpeg2000(std::vector<std::uint8_t> bytes, const fs::path& file, const ReadLimits& limits) {
   // A JP2 file starts with its signature box; a raw codestream with SOC, SIZ (FF4F FF51).
   static const std::uint8_t jp2_signature[] = {0, 0, 0, 0x0C, 'j', 'P', ' ', ' '};
-  const bool jp2 = stream_bytes.size() >= sizeof jp2_signature &&
-                   std::equal(std::begin(jp2_signature), std::end(jp2_signature), stream_bytes.begin());
-  auto bytes = stream_bytes;  // OpenJPEG's stream reads through a non-const pointer
+  const bool jp2 = bytes.size() >= sizeof jp2_signature &&
+                   std::equal(std::begin(jp2_signature), std::end(jp2_signature), bytes.begin());
   MemoryStream memory{&bytes};
   Stream stream = memory_stream(memory, true);
   Codec codec(opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));

@@ -20,7 +20,7 @@ struct Jpeg2000Image {
 // Decodes a raw J2K codestream or a JP2 file held in memory. The size its header declares is
 // checked against `limits` before the image is allocated; a damaged or truncated stream is an
 // Error naming `file`.
-Jpeg2000Image decode_jpeg2000(const std::vector<std::uint8_t>& stream, const std::filesystem::path& file,
+Jpeg2000Image decode_jpeg2000(std::vector<std::uint8_t> stream, const std::filesystem::path& file,
                               const ReadLimits& limits);
 
 // Encodes one component losslessly (reversible 5/3 wavelet) as a raw J2K codestream: what

@@ -28,7 +28,7 @@ constexpr double max_field_share = 0.97;  // a larger detected field counts as n
 // Saturation is judged only where the image spans at least this many grey levels: below, a
 // flat open beam can sit on one quantisation level.
 constexpr double min_levels = 200;
-// Frame edges (share of the shorter side from the border) and histogram bins of the cues.
+// The cues' frames: their edges as shares of the shorter side from the image's border.
 constexpr std::array<double, 7> frame_edges = {0, 0.02, 0.05, 0.1, 0.2, 0.35, 1.0};
 
 }  // namespace
