@@ -46,6 +46,9 @@ void add_predict_command(CLI::App& app) {
   cmd->add_flag("--dicom-shutter", opt->batch.dicom_shutter,
                 "For a DICOM input in which a collimator is found, also write STEM_shutter.dcm: a copy with "
                 "the field as its polygonal Display Shutter, as modalities record collimation");
+  cmd->add_flag("--dicom-seg", opt->batch.dicom_segmentation,
+                "For a DICOM input, also write STEM_seg.dcm: the labels as a DICOM Segmentation object "
+                "(one binary segment per class, referencing the input image) for PACS, OHIF or 3D Slicer");
   cmd->add_option("--workers", opt->batch.workers,
                   "Images segmented side by side, sharing the threads (0 = one per thread for several files, "
                   "else one)")
@@ -60,6 +63,7 @@ void add_predict_command(CLI::App& app) {
     const auto files = collect_radiographs(inputs);
     check_outputs_spare_inputs(files, opt->batch.out);
     opt->segmenter.expected_images = files.size();
+    opt->batch.software_version = XNET_VERSION;
     const auto summary = predict_files(opt->model, opt->segmenter, files, opt->batch);
     print_breakdown(summary);
     if (summary.failed)

@@ -25,6 +25,8 @@ const std::array<Tint, label::max_classes> tints = {{
 
 }  // namespace
 
+cv::Vec3b label_colour(int label) { return tints.at(label).bgr; }
+
 cv::Mat colour_overlay(const cv::Mat& gray8, const cv::Mat& labels) {
   if (gray8.type() != CV_8UC1 || labels.type() != CV_8UC1 || gray8.size() != labels.size())
     throw Error("colour_overlay: expected an 8-bit gray image and a label map of one size");

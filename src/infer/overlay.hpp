@@ -9,4 +9,7 @@ namespace xnet {
 // and ignore (255) left as they are, soft tissue yellow, bone blue, collimator dark grey.
 cv::Mat colour_overlay(const cv::Mat& gray8, const cv::Mat& labels);
 
+// The colour (BGR) label 0-3 is tinted with; open beam white.
+cv::Vec3b label_colour(int label);
+
 }  // namespace xnet

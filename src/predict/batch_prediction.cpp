@@ -36,6 +36,17 @@ struct Job {
   std::string error;
 };
 
+// What a DICOM Segmentation records as the algorithm's parameters: the model file and what
+// it says about itself (Algorithm Parameters is an LT: at most 10240 characters).
+std::string model_parameters(const fs::path& file, const model::ModelFile& model) {
+  nlohmann::json parameters = {{"model", file.filename().string()},
+                               {"network", model.network},
+                               {"input_size", model.input_size},
+                               {"provenance", model.provenance}};
+  if (parameters.dump().size() > 10240) parameters["provenance"] = model.provenance.value("created", "");
+  return parameters.dump();
+}
+
 // "FILE: what" once, whether or not the error message already names the file.
 std::string error_about(const fs::path& file, const std::string& what) {
   const std::string name = file.string();
@@ -45,12 +56,15 @@ std::string error_about(const fs::path& file, const std::string& what) {
 class BatchRun {
  public:
   BatchRun(const BatchOptions& options, std::size_t total, int workers)
-      : options_(options), decoded_(options.read_ahead + workers - 1), segmented_(1 + workers),
-        segmenting_(workers), total_(total) {}
+      : options_(options), outputs_{options.save_probabilities, options.dicom_shutter, std::nullopt},
+        decoded_(options.read_ahead + workers - 1), segmented_(1 + workers), segmenting_(workers), total_(total) {}
 
-  // The model is ready: segmenting may start. Until then only reading goes on.
-  void use(const Segmenter& segmenter) {
+  // The model (from `file`) is ready: segmenting may start. Until then only reading goes on.
+  void use(const Segmenter& segmenter, const fs::path& file) {
     segmenter_ = &segmenter;
+    if (options_.dicom_segmentation)
+      outputs_.dicom_segmentation =
+          SegmentationAlgorithm{"xnet", options_.software_version, model_parameters(file, segmenter.model())};
     if (options_.show_progress) progress_.emplace("predict", total_);
   }
 
@@ -99,8 +113,7 @@ class BatchRun {
     while (auto job = segmented_.pop()) {
       if (job->radiograph) {
         try {
-          write_prediction(options_.out, *job->radiograph, job->segmentation,
-                           {options_.save_probabilities, options_.dicom_shutter});
+          write_prediction(options_.out, *job->radiograph, job->segmentation, outputs_);
           std::lock_guard lock(mutex_);
           ++summary_.written;
           summary_.timings += job->segmentation.timings;
@@ -124,6 +137,7 @@ class BatchRun {
 
   const Segmenter* segmenter_ = nullptr;
   const BatchOptions& options_;
+  OptionalOutputs outputs_;
   BoundedQueue<Job> decoded_, segmented_;
   std::optional<Progress> progress_;
   std::mutex mutex_;
@@ -160,7 +174,7 @@ BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmen
   try {
     segmenter = loading.get();
     ensure_directory(options.out);  // only once the model is known to load
-    run.use(*segmenter);
+    run.use(*segmenter, model);
   } catch (...) {
     run.abandon();
     reader.join();

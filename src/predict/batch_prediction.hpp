@@ -17,6 +17,8 @@ struct BatchOptions {
   std::filesystem::path out;
   bool save_probabilities = false;
   bool dicom_shutter = false;  // STEM_shutter.dcm for DICOM inputs with a collimator
+  bool dicom_segmentation = false;  // STEM_seg.dcm for DICOM inputs
+  std::string software_version;     // xnet's, recorded in what is written
   std::string category;      // per-category soft-tissue threshold for every image
   std::size_t read_ahead = 2;  // decoded radiographs waiting for the network
   // Images segmented side by side, the segmenter's threads shared out among them; 0 = one per

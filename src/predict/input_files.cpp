@@ -65,7 +65,8 @@ void check_outputs_spare_inputs(const std::vector<fs::path>& inputs, const fs::p
   for (const auto& input : inputs) by_location.emplace(location(input), input);
   for (const auto& input : inputs) {
     const auto paths = prediction_paths(out, input);
-    for (const auto& output : {paths.mask, paths.overlay, paths.summary, paths.probabilities, paths.shutter}) {
+    for (const auto& output : {paths.mask, paths.overlay, paths.summary, paths.probabilities, paths.shutter,
+                               paths.segmentation}) {
       const auto found = by_location.find(location(output));
       if (found != by_location.end())
         throw file_error(found->second, "is an input, and predicting " + input.string() +

@@ -1,5 +1,7 @@
 #include "predict/prediction_outputs.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -14,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "infer/overlay.hpp"
+#include "io/dicom_segmentation.hpp"
 #include "io/dicom.hpp"
 #include "io/png_file.hpp"
 #include "preprocess/preprocessing.hpp"
@@ -73,7 +76,8 @@ cv::Mat display_gray8(const Radiograph& radiograph, Polarity polarity) {
 PredictionPaths prediction_paths(const fs::path& dir, const fs::path& image) {
   const std::string stem = image.stem().string();
   return {dir / (stem + "_mask.png"), dir / (stem + "_overlay.png"), dir / (stem + ".json"),
-          dir / (stem + "_probabilities.tif"), dir / (stem + "_shutter.dcm")};
+          dir / (stem + "_probabilities.tif"), dir / (stem + "_shutter.dcm"),
+          dir / (stem + "_seg.dcm")};
 }
 
 nlohmann::json label_fractions(const cv::Mat& labels) {
@@ -87,6 +91,31 @@ nlohmann::json label_fractions(const cv::Mat& labels) {
   nlohmann::json fractions = nlohmann::json::object();
   for (int l = 0; l < label::max_classes; ++l) fractions[label::names[l]] = total > 0 ? histogram[l] / total : 0.0;
   return fractions;
+}
+
+std::vector<SegmentDescription> dicom_segments(const cv::Mat& labels) {
+  CV_Assert(labels.type() == CV_8UC1);
+  // PS3.16 CID 7150 categories and CID 7151 types. The open beam is radiation through air (DCM
+  // 112143); no standard code names a collimated region, so it has one of xnet's own, in a
+  // private "99" coding scheme (PS3.16 section 8.2).
+  struct Coding {
+    DicomCode category, type;
+  };
+  const std::array<Coding, label::max_classes> codes = {{
+      {{"105590001", "SCT", "Substance"}, {"112143", "DCM", "Air"}},
+      {{"85756007", "SCT", "Tissue"}, {"87784001", "SCT", "Soft tissue"}},
+      {{"85756007", "SCT", "Tissue"}, {"3138006", "SCT", "Bone"}},
+      {{"260787004", "SCT", "Physical object"}, {"COLLIMATED", "99XNET", "Collimated region"}},
+  }};
+  std::vector<SegmentDescription> segments;
+  for (int l = 0; l < label::max_classes; ++l) {
+    cv::Mat mask = labels == l;
+    if (l == label::collimator && cv::countNonZero(mask) == 0) continue;
+    std::string name = label::names[l];
+    std::replace(name.begin(), name.end(), '_', ' ');
+    segments.push_back({name, codes[l].category, codes[l].type, label_colour(l), mask});
+  }
+  return segments;
 }
 
 nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentation& s, double seconds) {
@@ -105,16 +134,20 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
                       const OptionalOutputs& optional) {
   const auto start = std::chrono::steady_clock::now();
   const auto paths = prediction_paths(dir, radiograph.source);
-  const bool with_shutter = optional.dicom_shutter && s.field.present && is_dicom_file(radiograph.source);
+  const bool dicom = is_dicom_file(radiograph.source);
+  const bool with_shutter = optional.dicom_shutter && s.field.present && dicom;
+  const bool with_segmentation = optional.dicom_segmentation && dicom;
   // One set, all or nothing (core/atomic_file.hpp); the JSON staged last, renamed last.
   FileSet outputs;
   std::vector<fs::path> written = {paths.mask, paths.overlay};
   const auto mask = outputs.stage(paths.mask), overlay = outputs.stage(paths.overlay);
   const auto probabilities = optional.probabilities ? outputs.stage(paths.probabilities) : fs::path();
   const auto shutter = with_shutter ? outputs.stage(paths.shutter) : fs::path();
+  const auto segmentation = with_segmentation ? outputs.stage(paths.segmentation) : fs::path();
   const auto summary = outputs.stage(paths.summary);
   if (optional.probabilities) written.push_back(paths.probabilities);
   if (with_shutter) written.push_back(paths.shutter);
+  if (with_segmentation) written.push_back(paths.segmentation);
   written.push_back(paths.summary);
   // The overlay's deflate (~25 ms for 1500^2) on a thread of its own, beside the mask and the
   // probabilities.
@@ -125,6 +158,9 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
     write_png_file(mask, s.labels, paths.mask);
     if (optional.probabilities) write_probabilities(probabilities, s.probabilities, paths.probabilities);
     if (with_shutter) write_dicom_with_shutter(radiograph.source, shutter, s.field.polygon, paths.shutter);
+    if (with_segmentation)
+      write_dicom_segmentation(radiograph.source, segmentation, dicom_segments(s.labels), *optional.dicom_segmentation,
+                               paths.segmentation);
   } catch (...) {
     overlay_written.wait();
     throw;
@@ -141,6 +177,7 @@ void write_prediction(const fs::path& dir, const Radiograph& radiograph, Segment
   std::error_code ignored;
   if (!optional.probabilities) fs::remove(paths.probabilities, ignored);
   if (optional.dicom_shutter && !with_shutter) fs::remove(paths.shutter, ignored);  // no field this time
+  if (optional.dicom_segmentation && !with_segmentation) fs::remove(paths.segmentation, ignored);
 }
 
 }  // namespace xnet

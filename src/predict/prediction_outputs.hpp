@@ -8,15 +8,19 @@
 //                         first three to BGR, like any colour TIFF)
 //   DIR/STEM_shutter.dcm  (optional, DICOM inputs with a collimator) a copy of the input with
 //                         the field as its polygonal Display Shutter (io/dicom.hpp)
+//   DIR/STEM_seg.dcm      (optional, DICOM inputs) the labels as a DICOM Segmentation object,
+//                         one binary segment per class (io/dicom_segmentation.hpp)
 // The set appears together or not at all (core/atomic_file.hpp FileSet), replacing an older
 // set whole: the JSON is renamed into place last, so a STEM.json means the image's outputs
 // are complete, and a failed image leaves none of its outputs.
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "io/dicom_segmentation.hpp"
 #include "io/radiograph.hpp"
 #include "predict/segmenter.hpp"
 
@@ -30,7 +34,7 @@ constexpr const char* kOutputsList = ".xnet-outputs";
 std::set<std::string> recorded_outputs(const std::filesystem::path& dir);
 
 struct PredictionPaths {
-  std::filesystem::path mask, overlay, summary, probabilities, shutter;
+  std::filesystem::path mask, overlay, summary, probabilities, shutter, segmentation;
 };
 PredictionPaths prediction_paths(const std::filesystem::path& dir, const std::filesystem::path& image);
 
@@ -48,7 +52,13 @@ nlohmann::json prediction_summary(const Radiograph& radiograph, const Segmentati
 struct OptionalOutputs {
   bool probabilities = false;
   bool dicom_shutter = false;  // for DICOM inputs in which a collimator was found
+  // For DICOM inputs: STEM_seg.dcm, naming this algorithm, when set.
+  std::optional<SegmentationAlgorithm> dicom_segmentation;
 };
+
+// The label map as DICOM segments: open beam, soft tissue and bone always (an absent class is
+// an empty segment), collimator where there is any; coded per PS3.16 CID 7150/7151.
+std::vector<SegmentDescription> dicom_segments(const cv::Mat& labels);
 
 // Writes every file above; the write time is added to segmentation.timings.write. Throws
 // (an Error naming the file) with none of the image's outputs left.

@@ -2,6 +2,8 @@
 // probabilities) out at full resolution; a corrupt file reported while the others are written.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <utility>
@@ -14,7 +16,9 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
 
+#include "core/labels.hpp"
 #include "io/dicom.hpp"
 #include "io/radiograph.hpp"
 #include "predict_fixture.hpp"
@@ -188,6 +192,92 @@ TEST_F(PredictCommandTest, DicomShutterRecordsTheFoundField) {
   const auto again = test::run("predict " + model_.string() + " " + (dir_ / "out").string() + " --out " +
                                (dir_ / "out" / "again").string() + " --threads 1 --device cpu");
   EXPECT_FALSE(fs::exists(dir_ / "out" / "again" / "collimated_shutter_mask.png")) << again.output;
+}
+
+// --dicom-seg: a DICOM Segmentation object per DICOM input, of the source's study in a series
+// of its own, deriving from the source image, one bit-packed frame per class that holds
+// exactly the mask's pixels of that class; dciodvfy (dicom3tools) finds no error in it.
+TEST_F(PredictCommandTest, DicomSegmentationHoldsTheMaskAndReferencesItsSource) {
+  const fs::path source = dir_ / "in" / "collimated.dcm";
+  write_dicom(source, test::raw_phantom({97, 83}, 12), Photometric::monochrome2, 1.0, 0.0,
+              std::array<double, 2>{0.15, 0.15}, 16, PresentationIntent::for_processing);
+  cv::imwrite((dir_ / "in" / "plain.png").string(), test::raw_phantom({97, 83}));
+  const auto r = test::run("predict " + predict((dir_ / "in").string(), "--dicom-seg"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "plain_seg.dcm"));
+  const fs::path file = dir_ / "out" / "collimated_seg.dcm";
+  const cv::Mat labels = cv::imread((dir_ / "out" / "collimated_mask.png").string(), cv::IMREAD_UNCHANGED);
+  ASSERT_FALSE(labels.empty());
+  ASSERT_GT(cv::countNonZero(labels == label::collimator), 0) << "the phantom is collimated";
+
+  DcmFileFormat seg_file, source_file;
+  ASSERT_TRUE(seg_file.loadFile(file.c_str()).good()) << file;
+  ASSERT_TRUE(source_file.loadFile(source.c_str()).good());
+  DcmDataset& seg = *seg_file.getDataset();
+  DcmDataset& image = *source_file.getDataset();
+  const auto text = [](DcmItem& item, const DcmTagKey& tag) {
+    OFString value;
+    item.findAndGetOFStringArray(tag, value);
+    return std::string(value.c_str());
+  };
+  EXPECT_EQ(text(seg, DCM_SOPClassUID), UID_SegmentationStorage);
+  EXPECT_EQ(text(seg, DCM_Modality), "SEG");
+  EXPECT_EQ(text(seg, DCM_StudyInstanceUID), text(image, DCM_StudyInstanceUID));
+  EXPECT_EQ(text(seg, DCM_PatientID), text(image, DCM_PatientID));
+  EXPECT_NE(text(seg, DCM_SeriesInstanceUID), text(image, DCM_SeriesInstanceUID));
+  EXPECT_EQ(text(seg, DCM_SegmentationType), "BINARY");
+  std::string version = test::run("--version").output;
+  version.erase(version.find_last_not_of(" \n") + 1);
+  EXPECT_NE(version.find(text(seg, DCM_SoftwareVersions)), std::string::npos) << version;
+  EXPECT_FALSE(text(seg, DCM_SoftwareVersions).empty());
+  DcmItem* source_item = nullptr;
+  ASSERT_TRUE(seg.findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, source_item).good());
+  ASSERT_TRUE(source_item->findAndGetSequenceItem(DCM_DerivationImageSequence, source_item).good());
+  ASSERT_TRUE(source_item->findAndGetSequenceItem(DCM_SourceImageSequence, source_item).good());
+  EXPECT_EQ(text(*source_item, DCM_ReferencedSOPInstanceUID), text(image, DCM_SOPInstanceUID));
+  EXPECT_EQ(text(*source_item, DCM_ReferencedSOPClassUID), text(image, DCM_SOPClassUID));
+
+  // One segment per class, in label order, coded, named by the algorithm.
+  Uint16 rows = 0, columns = 0;
+  seg.findAndGetUint16(DCM_Rows, rows);
+  seg.findAndGetUint16(DCM_Columns, columns);
+  ASSERT_EQ(cv::Size(columns, rows), labels.size());
+  const std::vector<std::string> names = {"open beam", "soft tissue", "bone", "collimator"};
+  const std::vector<std::string> types = {"112143", "87784001", "3138006", "COLLIMATED"};
+  for (int l = 0; l < 4; ++l) {
+    DcmItem* segment = nullptr;
+    ASSERT_TRUE(seg.findAndGetSequenceItem(DCM_SegmentSequence, segment, l).good()) << l;
+    EXPECT_EQ(text(*segment, DCM_SegmentLabel), names[l]);
+    EXPECT_EQ(text(*segment, DCM_SegmentAlgorithmName), "xnet");
+    DcmItem* type = nullptr;
+    ASSERT_TRUE(segment->findAndGetSequenceItem(DCM_SegmentedPropertyTypeCodeSequence, type).good());
+    EXPECT_EQ(text(*type, DCM_CodeValue), types[l]);
+    DcmItem* algorithm = nullptr;
+    ASSERT_TRUE(segment->findAndGetSequenceItem(DCM_SegmentationAlgorithmIdentificationSequence, algorithm).good());
+    EXPECT_NE(text(*algorithm, DCM_AlgorithmParameters).find(model_.filename().string()), std::string::npos);
+  }
+  DcmItem* beyond = nullptr;
+  EXPECT_TRUE(seg.findAndGetSequenceItem(DCM_SegmentSequence, beyond, 4).bad());
+
+  // The frames, bit-packed one after another (PS3.5 8.1.1: first pixel in the lowest bit).
+  const Uint8* bits = nullptr;
+  unsigned long length = 0;
+  ASSERT_TRUE(seg.findAndGetUint8Array(DCM_PixelData, bits, &length).good());
+  const std::size_t pixels = labels.total();
+  ASSERT_GE(length * 8, 4 * pixels);
+  for (int l = 0; l < 4; ++l) {
+    const cv::Mat expected = labels == l;
+    int wrong = 0;
+    for (std::size_t i = 0; i < pixels; ++i) {
+      const std::size_t bit = l * pixels + i;
+      wrong += ((bits[bit / 8] >> (bit % 8)) & 1) != (expected.data[i] != 0);
+    }
+    EXPECT_EQ(wrong, 0) << names[l];
+  }
+
+  if (std::system("command -v dciodvfy > /dev/null 2>&1") != 0) GTEST_SKIP() << "dciodvfy (dicom3tools) absent";
+  const auto verified = test::run_program("dciodvfy", file.string());
+  EXPECT_EQ(verified.output.find("Error"), std::string::npos) << verified.output;
 }
 
 // DICOM copies as modalities write them (input-safety issue): the presentation intent decides
