@@ -99,19 +99,21 @@ void write_dicom_segmentation(const fs::path& source, const fs::path& tmp,
   const std::string position = text(image, DCM_ImagePositionPatient);
   const std::string orientation = text(image, DCM_ImageOrientationPatient);
   const std::string pixel_spacing = text(image, DCM_PixelSpacing);
+  const std::string thickness = text(image, DCM_SliceThickness);
   const bool in_frame_of_reference = !text(image, DCM_FrameOfReferenceUID).empty() && !position.empty() &&
-                                     !orientation.empty() && !pixel_spacing.empty();
+                                     !orientation.empty() && !pixel_spacing.empty() && !thickness.empty();
   if (in_frame_of_reference) {
     FGPlanePosPatient plane_position;
     FGPlaneOrientationPatient plane_orientation;
     check(plane_position.setImagePositionPatient(value_at(image, DCM_ImagePositionPatient, 0),
                                                  value_at(image, DCM_ImagePositionPatient, 1),
-                                                 value_at(image, DCM_ImagePositionPatient, 2)),
+                                                 value_at(image, DCM_ImagePositionPatient, 2), OFFalse),
           named, "image position");
     check(plane_orientation.setImageOrientationPatient(
               value_at(image, DCM_ImageOrientationPatient, 0), value_at(image, DCM_ImageOrientationPatient, 1),
               value_at(image, DCM_ImageOrientationPatient, 2), value_at(image, DCM_ImageOrientationPatient, 3),
-              value_at(image, DCM_ImageOrientationPatient, 4), value_at(image, DCM_ImageOrientationPatient, 5)),
+              value_at(image, DCM_ImageOrientationPatient, 4), value_at(image, DCM_ImageOrientationPatient, 5),
+              OFFalse),
           named, "image orientation");
     check(seg->addForAllFrames(plane_position), named, "image position");
     check(seg->addForAllFrames(plane_orientation), named, "image orientation");
@@ -150,10 +152,8 @@ void write_dicom_segmentation(const fs::path& source, const fs::path& tmp,
   const std::string spacing = pixel_spacing.empty() ? text(image, DCM_ImagerPixelSpacing) : pixel_spacing;
   if (!spacing.empty()) {
     FGPixelMeasures measures;
-    check(measures.setPixelSpacing(spacing.c_str()), named, "pixel spacing");
-    const std::string thickness = text(image, DCM_SliceThickness);
-    if (in_frame_of_reference && !thickness.empty())
-      check(measures.setSliceThickness(thickness.c_str()), named, "slice thickness");
+    check(measures.setPixelSpacing(spacing.c_str(), OFFalse), named, "pixel spacing");
+    if (in_frame_of_reference) check(measures.setSliceThickness(thickness.c_str(), OFFalse), named, "slice thickness");
     check(seg->addForAllFrames(measures), named, "pixel spacing");
   }
   // The source image, also in the Common Instance Reference module (its series and study).
@@ -206,7 +206,9 @@ void write_dicom_segmentation(const fs::path& source, const fs::path& tmp,
   seg->getDimensions().getDimensionOrganizationSequence().push_back(item.release());
 
   DcmFileFormat out;
-  check(seg->writeDataset(*out.getDataset()), named, "cannot write the segmentation");
+  // Values are taken from the source as they are; one that breaks its VR (a malformed source's
+  // time, say) stops the write, and `xnet --verbose` shows DCMTK's word on which it was.
+  check(seg->writeDataset(*out.getDataset()), named, "cannot write the segmentation (values from the source)");
   // DCMTK 3.6.7 misplaces the bits of frames after the first when Rows x Columns is not a
   // multiple of 8 (its pixel data for a 97x83 image with four segments differed from the masks
   // in the last two); the frames are packed again here as PS3.5 8.1.1 and PS3.3 C.8.20.2.1
