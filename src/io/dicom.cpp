@@ -323,11 +323,8 @@ Radiograph read_dicom(const fs::path& file, const ReadLimits& limits) {
   };
 
   if (xfer == EXS_JPEG2000LosslessOnly || xfer == EXS_JPEG2000) {
-    const Jpeg2000Image j2k = decode_jpeg2000(first_frame_stream(ds, xfer, file), file, limits);
-    if (j2k.values.rows != declared_rows || j2k.values.cols != declared_cols)
-      throw file_error(file, "JPEG 2000 pixel data is " + std::to_string(j2k.values.cols) + "x" +
-                                 std::to_string(j2k.values.rows) + ", Rows x Columns say " +
-                                 std::to_string(declared_cols) + "x" + std::to_string(declared_rows));
+    const Jpeg2000Image j2k = decode_jpeg2000(first_frame_stream(ds, xfer, file), file, limits,
+                                              cv::Size(declared_cols, declared_rows));
     if (bits == 0) bits = static_cast<Uint16>(j2k.precision);
     if (j2k.values.channels() == 3) {
       cv::Mat colour;

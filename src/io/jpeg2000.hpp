@@ -3,6 +3,7 @@
 // lossy), decoded by OpenJPEG: DCMTK's free codecs have none.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -18,10 +19,11 @@ struct Jpeg2000Image {
 };
 
 // Decodes a raw J2K codestream or a JP2 file held in memory. The size its header declares is
-// checked against `limits` before the image is allocated; a damaged or truncated stream is an
-// Error naming `file`.
+// checked against `limits`, and against `expected` (columns x rows, e.g. a DICOM's Rows and
+// Columns) where given, before anything is decoded; a damaged or truncated stream is an Error
+// naming `file`.
 Jpeg2000Image decode_jpeg2000(std::vector<std::uint8_t> stream, const std::filesystem::path& file,
-                              const ReadLimits& limits);
+                              const ReadLimits& limits, std::optional<cv::Size> expected = std::nullopt);
 
 // Encodes one component losslessly (reversible 5/3 wavelet) as a raw J2K codestream: what
 // modalities store in a DICOM of transfer syntax .90 (tests and fuzz seeds write them).

@@ -129,6 +129,18 @@ TEST(Dicom, Jpeg2000LosslessReadsTheSamePixels) {
     EXPECT_NE(e.find("cut.dcm"), std::string::npos) << kept << " of " << whole << ": " << e;
     EXPECT_NE(e.find("JPEG 2000"), std::string::npos) << kept << " of " << whole << ": " << e;
   }
+  // A codestream whose header declares another size than Rows x Columns is refused from its
+  // header, before anything is decoded (here its body is cut, which decoding would report
+  // instead): fuzzing found a 4120x6144 header of tiny tiles slow to decode in a smaller DICOM.
+  const cv::Mat larger = stored_phantom(2 * stored.rows, 3 * stored.cols);
+  const std::size_t larger_whole = encode_jpeg2000_lossless(larger, 16, false).size();
+  test::recompress_jpeg2000(dir / "plain.dcm", dir / "other_size.dcm", larger, 0, larger_whole / 5);
+  const std::string e = test::error_of([&] { read_radiograph(dir / "other_size.dcm"); });
+  EXPECT_NE(e.find("other_size.dcm: JPEG 2000 pixel data is " + std::to_string(larger.cols) + "x" +
+                   std::to_string(larger.rows) + ", Rows x Columns say " + std::to_string(stored.cols) + "x" +
+                   std::to_string(stored.rows)),
+            std::string::npos)
+      << e;
 }
 
 TEST(Dicom, ColourFilesReadAsGrayWithAWarning) {
