@@ -17,5 +17,7 @@ void add_adapt_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_baseline_command(CLI::App& app);
+void add_robustness_command(CLI::App& app);
 
 }  // namespace xnet::cli

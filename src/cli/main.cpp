@@ -22,5 +22,7 @@ int main(int argc, char** argv) {
     add_report_command(app);
     add_predict_command(app);
     add_bench_command(app);
+    add_baseline_command(app);
+    add_robustness_command(app);
   }));
 }

@@ -25,8 +25,8 @@ bool measures_collimator(const Segmenter& segmenter) {
   return segmenter.classes().size() > label::collimator || (!o.network_only && o.detect_collimator);
 }
 
-// The probabilities that match the labels predict writes: with a 3-class model and collimator
-// detection, outside the field the collimator is certain and the network's classes are zero.
+}  // namespace
+
 std::vector<cv::Mat> measured_probabilities(const Segmentation& s, int classes) {
   std::vector<cv::Mat> p = s.probabilities;
   if (static_cast<int>(p.size()) >= classes) return p;
@@ -37,6 +37,8 @@ std::vector<cv::Mat> measured_probabilities(const Segmentation& s, int classes) 
   p.push_back(collimator);
   return p;
 }
+
+namespace {
 
 struct Example {
   double accuracy;
@@ -100,8 +102,13 @@ void write_examples(const fs::path& dir, const std::string& kind, const std::vec
 Evaluation evaluate_model(const Segmenter& segmenter, const fs::path& model_file, const fs::path& data,
                           const EvaluateOptions& options) {
   const Dataset dataset = load_dataset(data);
-  const auto samples = select_split(dataset, model_file, options.split);
-  const int classes = measures_collimator(segmenter) ? 4 : 3;
+  return evaluate_samples([&](const Radiograph& r, const std::string& category) { return segmenter.segment(r, category); },
+                          measures_collimator(segmenter) ? 4 : 3, select_split(dataset, model_file, options.split),
+                          options);
+}
+
+Evaluation evaluate_samples(const SegmentFunction& segment, int classes, const std::vector<Sample>& samples,
+                            const EvaluateOptions& options) {
   eval::MetricsAccumulator metrics(classes);
   ExampleSelection examples(options.examples);
   std::optional<Progress> progress;
@@ -109,7 +116,7 @@ Evaluation evaluate_model(const Segmenter& segmenter, const fs::path& model_file
   for (const auto& sample : samples) {
     auto [radiograph, truth] = read_labelled(sample);  // sizes checked against each other
     if (classes == 3) truth.setTo(label::ignore, truth == label::collimator);
-    const Segmentation s = segmenter.segment(radiograph, sample.category);
+    const Segmentation s = segment(radiograph, sample.category);
     metrics.add(truth, s.labels, measured_probabilities(s, classes), sample.category);
     if (options.examples > 0)
       examples.offer({image_accuracy(truth, s.labels), sample.name, sample.category,

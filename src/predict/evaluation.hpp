@@ -9,10 +9,12 @@
 // model and detection on, the collimator "probability" is the detector's decision (1 outside
 // the field), and the network's probabilities are zero there: what predict writes.
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "data/dataset.hpp"
 #include "predict/segmenter.hpp"
 
 namespace xnet {
@@ -29,7 +31,21 @@ struct Evaluation {
   std::string table;       // eval's readable table
 };
 
-// Writes out/metrics.json and out/examples/ (atomically) and returns what was written.
+// The probabilities that match the labels predict writes, `classes` maps: with a 3-class model
+// and collimator detection, outside the field the collimator is certain and the network's
+// classes are zero.
+std::vector<cv::Mat> measured_probabilities(const Segmentation& s, int classes);
+
+// What segments one radiograph of a category: a Segmenter, the classical baseline, ...
+using SegmentFunction = std::function<Segmentation(const Radiograph&, const std::string& category)>;
+
+// The one measurement every segmentation gets: each sample segmented by `segment` and counted
+// against its mask, `classes` 3 or 4 (3: truth pixels labelled 3 are left out). Writes
+// out/metrics.json and out/examples/ (atomically) and returns what was written.
+Evaluation evaluate_samples(const SegmentFunction& segment, int classes, const std::vector<Sample>& samples,
+                            const EvaluateOptions& options);
+
+// evaluate_samples for a model over the split of `data` (split.csv beside the model file).
 Evaluation evaluate_model(const Segmenter& segmenter, const std::filesystem::path& model_file,
                           const std::filesystem::path& data, const EvaluateOptions& options);
 
