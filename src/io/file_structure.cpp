@@ -107,8 +107,9 @@ void check_tiff_structure(const fs::path& file, const ReadLimits& limits) {
 namespace {
 
 // libjpeg reports through callbacks: errors jump back to read_jpeg, warnings are logged,
-// except "premature end of file", after which libjpeg would fill the rest of the image with
-// grey and return it as if whole.
+// except "premature end of file" and "premature end of data segment" (the data reaches a
+// marker, e.g. the end marker of a file cut and closed again), after either of which libjpeg
+// would fill the rest of the image with grey and return it as if whole.
 struct JpegErrors {
   jpeg_error_mgr manager;
   std::jmp_buf jump;
@@ -128,6 +129,11 @@ void jpeg_message(j_common_ptr info, int level) {
   auto* errors = reinterpret_cast<JpegErrors*>(info->err);
   if (info->err->msg_code == JWRN_JPEG_EOF) {
     std::snprintf(errors->message, sizeof errors->message, "JPEG file is truncated (premature end of its data)");
+    std::longjmp(errors->jump, 1);
+  }
+  if (info->err->msg_code == JWRN_HIT_MARKER) {
+    std::snprintf(errors->message, sizeof errors->message,
+                  "JPEG data ends before its image does (premature end of data segment)");
     std::longjmp(errors->jump, 1);
   }
   ++info->err->num_warnings;

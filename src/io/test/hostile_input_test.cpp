@@ -112,6 +112,20 @@ TEST(HostileInput, TruncatedRasterFilesAreErrors) {
   }
 }
 
+TEST(HostileInput, JpegWhoseDataEndsAtAMarkerBeforeTheImageIsAnError) {
+  // A JPEG cut in its entropy-coded data with its end marker put back: libjpeg only warns
+  // ("premature end of data segment") and fills the rest with grey. Fuzzing found a 126-byte
+  // such file declaring 34584x698 pixels, decoded whole from a few bytes.
+  const fs::path file = test::scratch_dir() / "cut_with_end.jpg";
+  write_radiograph_image(file, gradient(120, 160, 250), PixelDepth::u8);
+  auto bytes = bytes_of(file);
+  bytes.resize(bytes.size() / 2);
+  bytes.push_back(0xFF);
+  bytes.push_back(0xD9);  // EOI
+  write_bytes(file, bytes);
+  expect_refused(file, "ends before its image");
+}
+
 TEST(HostileInput, DicomPixelDataShorterThanRowsByColumnsIsAnError) {
   const fs::path file = test::scratch_dir() / "short.dcm";
   write_dicom(file, cv::Mat(100, 100, CV_16U, cv::Scalar(1000)), Photometric::monochrome2);
