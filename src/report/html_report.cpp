@@ -332,6 +332,72 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
+// The network against the classical baseline (issue 21): on the same images, under lower
+// doses and blur, and on body parts held out of training.
+std::string comparison(const RunFolder& run) {
+  if (!run.baseline_metrics && !run.robustness && !run.cv) return not_available(run.comparison_missing);
+  std::string out;
+  const auto f1_of = [](const json& m) { return m.is_object() ? number(m.value("weighted", json::object()), "f1") : std::nullopt; };
+  if (run.baseline_metrics && run.metrics) {
+    out += "<h3>Same images</h3>\n<table><tr><th>class</th><th>network F1</th><th>baseline F1</th></tr>\n";
+    for (const auto& name : class_names(*run.metrics)) {
+      const auto network = number((*run.metrics)["per_class"].value(name, json::object()), "f1");
+      const auto baseline = number((*run.baseline_metrics)["per_class"].value(name, json::object()), "f1");
+      out += "<tr><td>" + escape(name) + "</td>" + cell(network) + cell(baseline) + "</tr>\n";
+    }
+    out += "<tr><td>weighted</td>" + cell(f1_of(*run.metrics)) + cell(f1_of(*run.baseline_metrics)) + "</tr></table>\n";
+  }
+  if (run.robustness && (*run.robustness)["levels"].is_array()) {
+    LineChart noise{"Weighted F1 at lower doses", "added noise (x the data's own)", "weighted F1", {}};
+    LineChart blur{"Weighted F1 under blur", "blur sigma (px at a 512 px side)", "weighted F1", {}};
+    Series nm{"network", {}, {}, palette(0)}, nb{"baseline", {}, {}, palette(1), true};
+    Series bm = nm, bb = nb;
+    std::string rows;
+    for (const auto& level : (*run.robustness)["levels"]) {
+      const bool is_blur = !level.contains("dose");
+      const auto value = number(level, is_blur ? "blur" : "noise").value_or(0);
+      const auto m = number(level["model"], "weighted_f1"), b = number(level["baseline"], "weighted_f1");
+      for (auto* s : is_blur ? std::vector<Series*>{&bm, &bb} : std::vector<Series*>{&nm, &nb}) s->x.push_back(value);
+      (is_blur ? bm : nm).y.push_back(m.value_or(std::nan("")));
+      (is_blur ? bb : nb).y.push_back(b.value_or(std::nan("")));
+      if (!is_blur && value == 0) {  // the undegraded level starts both curves
+        bm.x.push_back(0), bb.x.push_back(0);
+        bm.y.push_back(m.value_or(std::nan(""))), bb.y.push_back(b.value_or(std::nan("")));
+      }
+      const auto parts = [&](const json& method) {
+        return number(method.value("components_per_image", json::object()), "bone");
+      };
+      char label[64];
+      std::snprintf(label, sizeof label, is_blur ? "blur %.2g" : "dose %.2g", is_blur ? value : number(level, "dose").value_or(1));
+      rows += std::string("<tr><td>") + label + "</td>" + cell(m) + cell(b) + cell(number(level["model"], "boundary_ratio"), "%.2f") +
+              cell(number(level["baseline"], "boundary_ratio"), "%.2f") + cell(parts(level["model"]), "%.1f") +
+              cell(parts(level["baseline"]), "%.1f") +
+              cell(number(level.value("truth_components_per_image", json::object()), "bone"), "%.1f") + "</tr>\n";
+    }
+    noise.series = {nm, nb};
+    blur.series = {bm, bb};
+    noise.legend = blur.legend = LineChart::Legend::bottom_right;
+    out += "<h3>Robustness</h3>\n" + figure(draw_line_chart(noise)) + figure(draw_line_chart(blur));
+    out += "<table><tr><th>level</th><th>network F1</th><th>baseline F1</th><th>network boundary / truth</th>"
+           "<th>baseline boundary / truth</th><th>network bone regions / image</th><th>baseline bone regions / image</th>"
+           "<th>truth bone regions / image</th></tr>\n" + rows + "</table>\n";
+  }
+  if (run.cv && run.cv->value("mode", "") == "leave-category-out" && (*run.cv)["per_fold"].is_array()) {
+    out += "<h3>Body parts never seen in training</h3>\n<table><tr><th>held-out category</th><th>network F1</th>"
+           "<th>baseline F1</th></tr>\n";
+    for (const auto& fold : (*run.cv)["per_fold"]) {
+      const std::string category = fold.value("category", "");
+      std::optional<double> baseline;
+      if (run.baseline_metrics && (*run.baseline_metrics)["per_category"].contains(category))
+        baseline = f1_of((*run.baseline_metrics)["per_category"][category]);
+      out += "<tr><td>" + escape(category) + "</td>" + cell(number(fold, "weighted_f1")) + cell(baseline) + "</tr>\n";
+    }
+    out += "</table>\n";
+  }
+  if (!run.comparison_missing.empty()) out += not_available(run.comparison_missing);
+  return out;
+}
+
 std::string render_report(const RunFolder& run) {
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>xnet report: " +
                      escape(run.path.filename().string()) + "</title>\n" + style + "</head><body>\n";
@@ -344,6 +410,7 @@ std::string render_report(const RunFolder& run) {
   html += section("reliability", "Reliability diagrams (15 bins)", reliability(run));
   html += section("per-category", "Per category", per_category(run));
   html += section("examples", "Best and worst test images", examples(run));
+  html += section("comparison", "Comparison with the classical baseline", comparison(run));
   return html + "</body></html>\n";
 }
 

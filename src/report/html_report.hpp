@@ -2,7 +2,7 @@
 // `xnet report RUN`: one self-contained HTML file (nothing loaded from the network: figures are
 // inline SVG drawn by PLplot, images are base64 data URIs). Sections, each with an id:
 // summary, learning-curves, per-class, confusion-matrix, roc, reliability, per-category,
-// examples. A missing input gives "not available" and the reason, never a failure.
+// examples, comparison. A missing input gives "not available" and the reason, never a failure.
 #include <filesystem>
 #include <string>
 

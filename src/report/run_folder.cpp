@@ -97,6 +97,22 @@ RunFolder read_run_folder(const fs::path& run) {
     r.metrics_missing = e.what();
   }
 
+  // The comparison's inputs: each one optional, a missing one noted, a broken one named.
+  const auto optional_json = [&](const fs::path& file, std::optional<nlohmann::json>& into) {
+    if (!fs::exists(file)) {
+      r.comparison_missing += (r.comparison_missing.empty() ? "" : "; ") + file.string() + " missing";
+      return;
+    }
+    try {
+      into = nlohmann::json::parse(read_text(file));
+    } catch (const nlohmann::json::exception& e) {
+      r.comparison_missing += (r.comparison_missing.empty() ? "" : "; ") + file.string() + ": not valid JSON";
+    }
+  };
+  optional_json(run / "baseline" / "metrics.json", r.baseline_metrics);
+  optional_json(run / "robustness.json", r.robustness);
+  optional_json(run / "cv.json", r.cv);
+
   const fs::path examples = run / "examples";
   if (!fs::is_directory(examples)) {
     r.examples_missing = file_error(examples, "missing").what();

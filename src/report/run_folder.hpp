@@ -12,6 +12,11 @@
 //   {best,worst}_N_errors.png      where prediction and truth differ (e.g. red on gray)
 //   {best,worst}_N.json            optional caption: {"image": "...", "category": "...",
 //                                  "accuracy": .., "weighted_f1": ..} (any keys, shown as-is)
+// For the comparison with the classical baseline (issue 21), each optional:
+// RUN/baseline/metrics.json  `xnet baseline` on the same images (e.g. --run RUN --split test)
+// RUN/robustness.json        `xnet robustness RUN/model.pt DATA --out RUN`
+// RUN/cv.json                `xnet cv --leave-category-out --out RUN`: the network's figures
+//                            for each category held out of training
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -43,6 +48,8 @@ struct RunFolder {
   std::string metrics_missing;
   std::vector<Example> examples;  // best first, then worst, by rank
   std::string examples_missing;
+  std::optional<nlohmann::json> baseline_metrics, robustness, cv;
+  std::string comparison_missing;  // why the three are absent, file by file
 };
 
 // Throws xnet::Error only when `run` is not a folder.

@@ -107,7 +107,7 @@ TEST(Report, ContainsEverySectionSelfContained) {
   if (const char* keep = std::getenv("XNET_KEEP_REPORT")) fs::copy_file(out, keep, fs::copy_options::overwrite_existing);
   const std::string html = read(out);
   for (const char* id : {"summary", "learning-curves", "per-class", "confusion-matrix", "roc",
-                         "reliability", "per-category", "examples"})
+                         "reliability", "per-category", "examples", "comparison"})
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   // 4 learning-curve panels, confusion, ROC, top-class and 3 per-class reliability diagrams.
   EXPECT_EQ(occurrences(html, "<svg"), 10u);
@@ -119,7 +119,7 @@ TEST(Report, ContainsEverySectionSelfContained) {
   EXPECT_NE(html.find("hand: hand_003.png, accuracy 0.970"), std::string::npos);  // caption
   EXPECT_NE(html.find("not labelled (ignored)"), std::string::npos);               // colour legend
   EXPECT_EQ(occurrences(html, "data:image/png;base64,"), 7u);
-  EXPECT_EQ(occurrences(html, "not available"), 1u);  // worst #1 has no errors panel
+  EXPECT_EQ(occurrences(html, "not available"), 2u);  // worst #1 has no errors panel, no comparison
   // Nothing from the network: no scripts, links or remote sources (SVG namespaces are names).
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
@@ -130,6 +130,35 @@ TEST(Report, ContainsEverySectionSelfContained) {
   const std::regex id(R"re(id="([^"]+)")re");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), id); it != std::sregex_iterator(); ++it)
     EXPECT_TRUE(ids.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
+}
+
+TEST(Report, ComparisonWithTheBaselineShowsEachPieceGiven) {
+  TempDir dir;
+  fake_run(dir.path);
+  fs::create_directories(dir.path / "baseline");
+  write(dir.path / "baseline" / "metrics.json",
+        R"({"classes": ["open_beam", "soft_tissue", "bone"], "weighted": {"f1": 0.8123},
+            "per_class": {"bone": {"f1": 0.6543}},
+            "per_category": {"foot": {"weighted": {"f1": 0.7011}}}})");
+  write(dir.path / "robustness.json", R"({"levels": [
+      {"noise": 0, "dose": 1, "blur": 0, "model": {"weighted_f1": 0.91, "boundary_ratio": 1.01},
+       "baseline": {"weighted_f1": 0.83, "boundary_ratio": 1.34}},
+      {"noise": 1.7320508, "dose": 0.25, "model": {"weighted_f1": 0.90}, "baseline": {"weighted_f1": 0.80}},
+      {"blur": 4, "model": {"weighted_f1": 0.86}, "baseline": {"weighted_f1": 0.7654}}]})");
+  write(dir.path / "cv.json", R"({"mode": "leave-category-out", "per_fold": [
+      {"category": "foot", "weighted_f1": 0.8899}, {"category": "hand", "weighted_f1": 0.9001}]})");
+  const std::string html = read(write_report(dir.path));
+  const std::string section = html.substr(html.find("<section id=\"comparison\">"));
+  EXPECT_NE(section.find("<td>bone</td><td>"), std::string::npos);
+  EXPECT_NE(section.find("<td>0.6543</td>"), std::string::npos);   // baseline's bone F1
+  EXPECT_NE(section.find("<td>0.8123</td>"), std::string::npos);   // baseline's weighted F1
+  EXPECT_NE(section.find("<td>dose 0.25</td>"), std::string::npos);
+  EXPECT_NE(section.find("<td>0.7654</td>"), std::string::npos);   // baseline under blur
+  EXPECT_NE(section.find("<td>1.34</td>"), std::string::npos);     // its boundary / truth
+  EXPECT_EQ(occurrences(section, "<svg"), 2u);                     // F1 against noise and blur
+  EXPECT_NE(section.find("<td>foot</td><td>0.8899</td><td>0.7011</td>"), std::string::npos);
+  EXPECT_NE(section.find("<td>hand</td><td>0.9001</td><td class=\"null\">"), std::string::npos);
+  EXPECT_EQ(section.find("not available"), std::string::npos);
 }
 
 TEST(Report, MissingPiecesSayNotAvailable) {
