@@ -160,10 +160,19 @@ Prepared prepare(const Radiograph& radiograph, const ClassicalOptions& o) {
   return p;
 }
 
-// Bone on the working copy, for one choice of the two parameters.
-cv::Mat bone_of(const Prepared& p, double bone_scale, double bone_bias, double min_region) {
+// The local contrast bone is found in, for one disc size: the white top-hat of the attenuation
+// and its Otsu threshold over the body.
+struct LocalContrast {
+  cv::Mat tophat;
+  double threshold = 0;
+  int radius = 1;
+};
+
+LocalContrast local_contrast(const Prepared& p, double bone_scale) {
+  LocalContrast c;
+  c.radius = std::max(1, int(std::lround(bone_scale * std::min(p.body.rows, p.body.cols))));
   const double body_pixels = cv::countNonZero(p.body);
-  if (body_pixels == 0) return cv::Mat::zeros(p.body.size(), CV_8U);
+  if (body_pixels == 0) return c;
   // Open beam and collimator filled with the body's median: the body's edge is then no ridge.
   std::vector<float> values;
   values.reserve(static_cast<std::size_t>(body_pixels));
@@ -173,13 +182,17 @@ cv::Mat bone_of(const Prepared& p, double bone_scale, double bone_bias, double m
   std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
   cv::Mat filled = p.attenuation.clone();
   filled.setTo(values[values.size() / 2], ~p.body);
-  const int radius = std::max(1, int(std::lround(bone_scale * std::min(p.body.rows, p.body.cols))));
-  const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * radius + 1, 2 * radius + 1));
-  cv::Mat tophat;
-  cv::morphologyEx(filled, tophat, cv::MORPH_TOPHAT, disc);
-  const Otsu split = otsu(tophat, p.body);
-  cv::Mat bone = (tophat > split.threshold * bone_bias) & p.body;
-  const int close = std::max(1, radius / 8);
+  const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * c.radius + 1, 2 * c.radius + 1));
+  cv::morphologyEx(filled, c.tophat, cv::MORPH_TOPHAT, disc);
+  c.threshold = otsu(c.tophat, p.body).threshold;
+  return c;
+}
+
+// Bone on the working copy for one threshold bias.
+cv::Mat bone_of(const Prepared& p, const LocalContrast& c, double bone_bias, double min_region) {
+  if (c.tophat.empty()) return cv::Mat::zeros(p.body.size(), CV_8U);
+  cv::Mat bone = (c.tophat > c.threshold * bone_bias) & p.body;
+  const int close = std::max(1, c.radius / 8);
   cv::morphologyEx(bone, bone, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * close + 1, 2 * close + 1)));
   bone = holes_filled(bone) & p.body;
@@ -199,7 +212,7 @@ cv::Mat working_labels(const Prepared& p, const cv::Mat& bone) {
 Segmentation classical_segmentation(const Radiograph& radiograph, const ClassicalOptions& options) {
   Prepared p = prepare(radiograph, options);
   Segmentation s = std::move(p.segmentation);
-  const cv::Mat bone = bone_of(p, options.bone_scale, options.bone_bias, options.min_region);
+  const cv::Mat bone = bone_of(p, local_contrast(p, options.bone_scale), options.bone_bias, options.min_region);
   cv::resize(working_labels(p, bone), s.labels, p.full, 0, 0, cv::INTER_NEAREST);
   apply_collimator_field(s.labels, s.field);
   for (int c = 0; c < label::max_classes; ++c) {
@@ -222,14 +235,16 @@ TuningResult tune_classical(const std::vector<Sample>& samples, const ClassicalO
     cv::Mat small_truth;
     cv::resize(truth, small_truth, p.body.size(), 0, 0, cv::INTER_NEAREST);
     const cv::Mat counted = (small_truth <= label::bone) & p.field;  // 3-class figures inside the field
-    for (std::size_t i = 0; i < scales.size(); ++i)
+    for (std::size_t i = 0; i < scales.size(); ++i) {
+      const LocalContrast contrast = local_contrast(p, scales[i]);  // once per disc size
       for (std::size_t j = 0; j < biases.size(); ++j) {
-        const cv::Mat labels = working_labels(p, bone_of(p, scales[i], biases[j], start.min_region));
+        const cv::Mat labels = working_labels(p, bone_of(p, contrast, biases[j], start.min_region));
         auto& m = confusion[i * biases.size() + j];
         for (int y = 0; y < labels.rows; ++y)
           for (int x = 0; x < labels.cols; ++x)
             if (counted.at<std::uint8_t>(y, x)) ++m.at(small_truth.at<std::uint8_t>(y, x), labels.at<std::uint8_t>(y, x));
       }
+    }
     if (progress) progress->advance();
   }
   if (progress) progress->finish();
