@@ -143,6 +143,26 @@ TEST(Dicom, Jpeg2000LosslessReadsTheSamePixels) {
       << e;
 }
 
+TEST(Dicom, Jpeg2000OfTinyTilesIsRefusedFromItsHeader) {
+  // OpenJPEG allocates its tile structures while reading the header (~7 KB a tile): fuzzing
+  // found a 1 KB stream declaring 44,000 tiles of 24x24 pixels. Tiles under 64x64 pixels are
+  // refused from the SIZ marker, before OpenJPEG sees the stream; one tile of any size is read.
+  const cv::Mat stored = stored_phantom(256, 256);
+  std::vector<std::uint8_t> stream = encode_jpeg2000_lossless(stored, 16, false);
+  EXPECT_EQ(decode_jpeg2000(stream, "whole.j2k", {}).values.size(), stored.size());
+  const std::uint8_t soc_siz[] = {0xFF, 0x4F, 0xFF, 0x51};
+  const auto siz = std::search(stream.begin(), stream.end(), std::begin(soc_siz), std::end(soc_siz));
+  ASSERT_NE(siz, stream.end());
+  const std::size_t tile = static_cast<std::size_t>(siz - stream.begin()) + 4 + 20;  // XTsiz, YTsiz
+  for (std::size_t k = 0; k < 2; ++k) {
+    stream[tile + 4 * k] = stream[tile + 4 * k + 1] = stream[tile + 4 * k + 2] = 0;
+    stream[tile + 4 * k + 3] = 16;
+  }
+  const std::string e = test::error_of([&] { decode_jpeg2000(stream, "tiny_tiles.j2k", {}); });
+  EXPECT_NE(e.find("tiny_tiles.j2k: JPEG 2000 pixel data in 256 tiles of 16x16 pixels is not read"), std::string::npos)
+      << e;
+}
+
 TEST(Dicom, ColourFilesReadAsGrayWithAWarning) {
   // Secondary-capture exports of radiographs are often RGB: read as grey the way the PNG
   // reader does (luma of the colour), with a warning naming the file. Colours are constant
