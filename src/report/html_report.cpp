@@ -352,6 +352,11 @@ std::string comparison(const RunFolder& run) {
     LineChart blur{"Weighted F1 under blur", "blur sigma (px at a 512 px side)", "weighted F1", {}};
     Series nm{"network", {}, {}, palette(0)}, nb{"baseline", {}, {}, palette(1), true};
     Series bm = nm, bb = nb;
+    // Smoothness and connectedness (the original work's first claim) against the dose.
+    LineChart boundary{"Boundary length / truth's at lower doses", "added noise (x the data's own)", "ratio", {}};
+    LineChart regions{"Bone regions per image at lower doses", "added noise (x the data's own)", "regions", {}};
+    Series rm = nm, rb = nb, rt{"truth", {}, {}, palette(2)};
+    Series cm = nm, cb = nb;
     std::string rows;
     for (const auto& level : (*run.robustness)["levels"]) {
       const bool is_blur = !level.contains("dose");
@@ -367,6 +372,15 @@ std::string comparison(const RunFolder& run) {
       const auto parts = [&](const json& method) {
         return number(method.value("components_per_image", json::object()), "bone");
       };
+      if (!is_blur) {
+        const auto truth_parts = number(level.value("truth_components_per_image", json::object()), "bone");
+        for (auto* s : {&rm, &rb, &rt, &cm, &cb}) s->x.push_back(value);
+        rm.y.push_back(number(level["model"], "boundary_ratio").value_or(std::nan("")));
+        rb.y.push_back(number(level["baseline"], "boundary_ratio").value_or(std::nan("")));
+        cm.y.push_back(parts(level["model"]).value_or(std::nan("")));
+        cb.y.push_back(parts(level["baseline"]).value_or(std::nan("")));
+        rt.y.push_back(truth_parts.value_or(std::nan("")));
+      }
       char label[64];
       std::snprintf(label, sizeof label, is_blur ? "blur %.2g" : "dose %.2g", is_blur ? value : number(level, "dose").value_or(1));
       rows += std::string("<tr><td>") + label + "</td>" + cell(m) + cell(b) + cell(number(level["model"], "boundary_ratio"), "%.2f") +
@@ -377,7 +391,10 @@ std::string comparison(const RunFolder& run) {
     noise.series = {nm, nb};
     blur.series = {bm, bb};
     noise.legend = blur.legend = LineChart::Legend::bottom_right;
-    out += "<h3>Robustness</h3>\n" + figure(draw_line_chart(noise)) + figure(draw_line_chart(blur));
+    boundary.series = {rm, rb};
+    regions.series = {cm, cb, rt};
+    out += "<h3>Robustness</h3>\n" + figure(draw_line_chart(noise)) + figure(draw_line_chart(blur)) +
+           figure(draw_line_chart(boundary)) + figure(draw_line_chart(regions));
     out += "<table><tr><th>level</th><th>network F1</th><th>baseline F1</th><th>network boundary / truth</th>"
            "<th>baseline boundary / truth</th><th>network bone regions / image</th><th>baseline bone regions / image</th>"
            "<th>truth bone regions / image</th></tr>\n" + rows + "</table>\n";

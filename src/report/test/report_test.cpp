@@ -155,7 +155,8 @@ TEST(Report, ComparisonWithTheBaselineShowsEachPieceGiven) {
   EXPECT_NE(section.find("<td>dose 0.25</td>"), std::string::npos);
   EXPECT_NE(section.find("<td>0.7654</td>"), std::string::npos);   // baseline under blur
   EXPECT_NE(section.find("<td>1.34</td>"), std::string::npos);     // its boundary / truth
-  EXPECT_EQ(occurrences(section, "<svg"), 2u);                     // F1 against noise and blur
+  // F1 against noise and blur; boundary length and bone regions against noise.
+  EXPECT_EQ(occurrences(section, "<svg"), 4u);
   EXPECT_NE(section.find("<td>foot</td><td>0.8899</td><td>0.7011</td>"), std::string::npos);
   EXPECT_NE(section.find("<td>hand</td><td>0.9001</td><td class=\"null\">"), std::string::npos);
   EXPECT_EQ(section.find("not available"), std::string::npos);
