@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <optional>
 
 #include <opencv2/imgproc.hpp>
@@ -36,6 +37,16 @@ void from_json(const nlohmann::json& j, ClassicalOptions& o) {
   if (o.working_side < 16 || o.working_side > 8192 || !(o.bone_scale > 0 && o.bone_scale < 0.5) ||
       !(o.bone_bias > 0) || !(o.smoothing_sigma >= 0) || !(o.min_region >= 0 && o.min_region < 1))
     throw Error("classical baseline parameters out of range: " + j.dump());
+}
+
+ClassicalOptions read_classical_parameters(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw file_error(file, "cannot read");
+  try {
+    return nlohmann::json::parse(in).at("parameters").get<ClassicalOptions>();
+  } catch (const nlohmann::json::exception& e) {
+    throw file_error(file, std::string("not a baseline.json: ") + e.what());
+  }
 }
 
 namespace {

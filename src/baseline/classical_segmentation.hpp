@@ -16,6 +16,7 @@
 //  5. the rest of the body soft tissue.
 // Two parameters are global (disc size, threshold bias): `tune` fits them once on labelled
 // images, never per image.
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct ClassicalOptions {
 
 void to_json(nlohmann::json& j, const ClassicalOptions& o);
 void from_json(const nlohmann::json& j, ClassicalOptions& o);
+
+// The "parameters" of a baseline.json that `xnet baseline` wrote; an Error naming the file.
+ClassicalOptions read_classical_parameters(const std::filesystem::path& file);
 
 // Labels 0-3 at the radiograph's full size, the field, the polarity, and one-hot
 // "probabilities" (the pipeline decides; it has no scores).

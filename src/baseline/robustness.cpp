@@ -31,9 +31,10 @@ double estimated_noise(const cv::Mat& pixels, bool signal_dependent) {
   return values[values.size() / 2] / 0.6745 / std::sqrt(8.0 / 9.0);
 }
 
-cv::Mat at_lower_dose(const cv::Mat& pixels, double dose, bool raw, double low, double high, unsigned seed) {
+cv::Mat at_lower_dose(const cv::Mat& pixels, double dose, bool raw, double low, double high, unsigned seed,
+                      std::optional<double> own) {
   if (dose >= 1) return pixels.clone();
-  const double own = estimated_noise(pixels, raw), extra = own * std::sqrt(1 / dose - 1);
+  const double extra = (own ? *own : estimated_noise(pixels, raw)) * std::sqrt(1 / dose - 1);
   cv::Mat noise(pixels.size(), CV_32F);
   cv::RNG rng(seed);
   rng.fill(noise, cv::RNG::NORMAL, 0.0, extra);
@@ -141,10 +142,11 @@ nlohmann::json measure_robustness(const SegmentFunction& model, const std::vecto
     const auto truth_counts = components_per_class(truth, classes);
     const double low = radiograph.range_min;
     const double high = radiograph.full_scale > radiograph.range_min ? radiograph.full_scale : 1e30;
+    const double own_noise = estimated_noise(radiograph.pixels, raw);  // once, for every dose
     for (std::size_t l = 0; l < levels.size(); ++l) {
       Radiograph degraded = radiograph;
       if (levels[l].kind == "noise") {
-        degraded.pixels = at_lower_dose(radiograph.pixels, levels[l].value, raw, low, high, seed++);
+        degraded.pixels = at_lower_dose(radiograph.pixels, levels[l].value, raw, low, high, seed++, own_noise);
       } else if (levels[l].kind == "blur") {
         const double sigma = levels[l].value * std::min(radiograph.width(), radiograph.height()) / 512.0;
         cv::GaussianBlur(radiograph.pixels, degraded.pixels, cv::Size(), sigma, sigma, cv::BORDER_REFLECT);

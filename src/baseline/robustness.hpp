@@ -9,6 +9,7 @@
 //  - blur: Gaussian, sigma in pixels of a 512-pixel short side (scaled to the image).
 // Per level and method: the metrics, connected components per class per image, and the
 // boundary length against the truth's (both 1 for a segmentation as smooth as the truth).
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,8 +34,9 @@ struct RobustnessOptions {
 double estimated_noise(const cv::Mat& pixels, bool signal_dependent);
 
 // `pixels` at a dose `dose` times their own (noise as above), clamped to [low, high];
-// `seed` makes it repeatable.
-cv::Mat at_lower_dose(const cv::Mat& pixels, double dose, bool raw, double low, double high, unsigned seed);
+// `seed` makes it repeatable. `own`: their estimated_noise, when the caller has it already.
+cv::Mat at_lower_dose(const cv::Mat& pixels, double dose, bool raw, double low, double high, unsigned seed,
+                      std::optional<double> own = std::nullopt);
 
 // Connected components (8-connected) of each class 0..classes-1 in a label map.
 std::vector<int> components_per_class(const cv::Mat& labels, int classes);

@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -27,16 +26,6 @@ std::vector<Sample> samples_of(const std::string& data, const std::string& split
   return select_split(dataset, std::filesystem::path(run) / "model.pt", split);
 }
 
-ClassicalOptions read_parameters(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw file_error(file, "cannot read");
-  try {
-    const auto j = nlohmann::json::parse(in);
-    return j.at("parameters").get<ClassicalOptions>();
-  } catch (const nlohmann::json::exception& e) {
-    throw file_error(file, std::string("not a baseline.json: ") + e.what());
-  }
-}
 }  // namespace
 
 void add_baseline_command(CLI::App& app) {
@@ -70,7 +59,7 @@ void add_baseline_command(CLI::App& app) {
       ->capture_default_str();
   cmd->callback([opt] {
     if (!opt->tune.empty() && !opt->params.empty()) throw Error("--tune and --params exclude each other");
-    ClassicalOptions options = opt->params.empty() ? ClassicalOptions{} : read_parameters(opt->params);
+    ClassicalOptions options = opt->params.empty() ? ClassicalOptions{} : read_classical_parameters(opt->params);
     options.polarity = parse_polarity(opt->polarity);
     nlohmann::json record = nlohmann::json::object();
     if (!opt->tune.empty()) {

@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -46,14 +45,7 @@ void add_robustness_command(CLI::App& app) {
   cmd->callback([opt] {
     for (double d : opt->robustness.doses)
       if (!(d > 0 && d <= 1)) throw Error("--doses: each must be in (0, 1], got " + std::to_string(d));
-    if (!opt->params.empty()) {
-      std::ifstream in(opt->params);
-      try {
-        opt->robustness.baseline = nlohmann::json::parse(in).at("parameters").get<ClassicalOptions>();
-      } catch (const nlohmann::json::exception& e) {
-        throw file_error(opt->params, std::string("not a baseline.json: ") + e.what());
-      }
-    }
+    if (!opt->params.empty()) opt->robustness.baseline = read_classical_parameters(opt->params);
     opt->robustness.baseline.polarity = parse_polarity(opt->segmenter.polarity);
     const Segmenter segmenter(opt->model, opt->segmenter);
     const auto samples = select_split(load_dataset(opt->data), opt->model, opt->split);

@@ -120,12 +120,18 @@ Jpeg2000Image decode_jpeg2000(std::vector<std::uint8_t> bytes, const fs::path& f
   static const std::uint8_t jp2_signature[] = {0, 0, 0, 0x0C, 'j', 'P', ' ', ' '};
   const bool jp2 = bytes.size() >= sizeof jp2_signature &&
                    std::equal(std::begin(jp2_signature), std::end(jp2_signature), bytes.begin());
+  // The declared size against the limits and the caller's Rows x Columns: from SIZ before
+  // OpenJPEG sees the stream, and again from OpenJPEG's header (the rule, where read_siz did
+  // not find the marker).
+  const auto check_size = [&](std::uint64_t width, std::uint64_t height) {
+    check_declared_size(file, width, height, limits);
+    if (expected && (width != std::uint64_t(expected->width) || height != std::uint64_t(expected->height)))
+      throw file_error(file, "JPEG 2000 pixel data is " + std::to_string(width) + "x" + std::to_string(height) +
+                                 ", Rows x Columns say " + std::to_string(expected->width) + "x" +
+                                 std::to_string(expected->height));
+  };
   if (const auto siz = read_siz(bytes)) {
-    check_declared_size(file, siz->width, siz->height, limits);
-    if (expected && (siz->width != std::uint64_t(expected->width) || siz->height != std::uint64_t(expected->height)))
-      throw file_error(file, "JPEG 2000 pixel data is " + std::to_string(siz->width) + "x" +
-                                 std::to_string(siz->height) + ", Rows x Columns say " +
-                                 std::to_string(expected->width) + "x" + std::to_string(expected->height));
+    check_size(siz->width, siz->height);
     // Tiles under 64x64 pixels, many of them: no encoder writes those for an image.
     if (siz->tiles > 1 && siz->tile_width * siz->tile_height < 64 * 64)
       throw file_error(file, "JPEG 2000 pixel data in " + std::to_string(siz->tiles) + " tiles of " +
@@ -149,12 +155,7 @@ Jpeg2000Image decode_jpeg2000(std::vector<std::uint8_t> bytes, const fs::path& f
   if (!opj_read_header(stream.get(), codec.get(), &header)) throw fail("unreadable header");
   Image image(header);
   const std::uint64_t width = image->x1 - image->x0, height = image->y1 - image->y0;
-  check_declared_size(file, width, height, limits);  // before OpenJPEG allocates the samples
-  // Also checked here, where SIZ was not found by read_siz (OpenJPEG's reading is the rule).
-  if (expected && (width != std::uint64_t(expected->width) || height != std::uint64_t(expected->height)))
-    throw file_error(file, "JPEG 2000 pixel data is " + std::to_string(width) + "x" + std::to_string(height) +
-                               ", Rows x Columns say " + std::to_string(expected->width) + "x" +
-                               std::to_string(expected->height));
+  check_size(width, height);  // before OpenJPEG allocates the samples
   if (image->numcomps != 1 && image->numcomps != 3)
     throw file_error(file, "JPEG 2000 pixel data with " + std::to_string(image->numcomps) +
                                " components (1 or 3 are read)");
