@@ -45,6 +45,7 @@ void add_calibrate_command(CLI::App& app) {
                   "(needed for the shipped default model, which is never rewritten)");
   add_threads_option(*cmd, opt->segmenter.threads);
   add_device_option(*cmd, opt->segmenter.device);
+  add_engine_options(*cmd, opt->segmenter.engine, opt->segmenter.precision);
   cmd->callback([opt] {
     if (opt->out.empty() && is_shipped_default_model(opt->model))
       throw UsageError("the shipped default model is not rewritten: give --out NEW.pt for the calibrated copy");

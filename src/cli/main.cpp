@@ -2,13 +2,12 @@
 // it can and hands everything else to this program.
 #include "cli/commands.hpp"
 #include "cli/program.hpp"
-#include "engine/logits_engine.hpp"
 #include "model/torch_engine.hpp"
 
 int main(int argc, char** argv) {
   using namespace xnet::cli;
   keep_freed_memory();
-  xnet::engine::set_default_engine(&xnet::model::torch_engine);
+  xnet::model::provide_torch_engine();
   end_program(run_program(argc, argv, [](CLI::App& app) {
     add_check_command(app);
     add_import_labels_command(app);

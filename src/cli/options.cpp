@@ -14,4 +14,16 @@ void add_device_option(CLI::App& cmd, std::string& device) {
       ->capture_default_str();
 }
 
+void add_engine_options(CLI::App& cmd, std::string& engine, std::string& precision) {
+  cmd.add_option("--engine", engine,
+                 "What runs the network: auto (oneDNN for XNet on a few images on the CPU, else LibTorch), "
+                 "onednn or libtorch")
+      ->check(CLI::IsMember({"auto", "onednn", "libtorch"}))
+      ->capture_default_str();
+  cmd.add_option("--precision", precision,
+                 "auto (bf16 on a CPU with native bf16: AVX512-BF16 or AMX; else fp32), fp32 or bf16")
+      ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+      ->capture_default_str();
+}
+
 }  // namespace xnet::cli

@@ -48,8 +48,7 @@ void send_messages_to_stderr() {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
 }
 
-int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add_commands,
-                const std::function<bool(const std::exception&)>& rethrow) {
+int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add_commands) {
   send_messages_to_stderr();
   CLI::App app{
       "xnet: segments X-ray radiographs into open beam, soft tissue and bone, and finds the "
@@ -70,7 +69,6 @@ int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add
   } catch (const xnet::UsageError& e) {
     return fail(first_line(e.what()), 2);
   } catch (const std::exception& e) {
-    if (rethrow && rethrow(e)) throw;
     return fail(first_line(e.what()), 1);
   }
   return 0;

@@ -11,9 +11,8 @@ namespace xnet::cli {
 void keep_freed_memory();
 
 // Parses argv with the commands add_commands declares and runs the chosen one; returns the
-// exit status. Exceptions for which rethrow says true are left to the caller.
-int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add_commands,
-                const std::function<bool(const std::exception&)>& rethrow = {});
+// exit status.
+int run_program(int argc, char** argv, const std::function<void(CLI::App&)>& add_commands);
 
 // Flushes and ends the process without static destructors (see program.cpp).
 [[noreturn]] void end_program(int code);

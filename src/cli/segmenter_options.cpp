@@ -43,6 +43,7 @@ void add_segmenter_options(CLI::App& cmd, SegmenterOptions& options) {
                         "Skip collimator detection (no label 3 outside the field)");
   add_threads_option(cmd, options.threads);
   add_device_option(cmd, options.device);
+  add_engine_options(cmd, options.engine, options.precision);
 }
 
 }  // namespace xnet::cli

@@ -24,12 +24,7 @@ constexpr float kBatchNormEps = 1e-5f;  // torch::nn::BatchNorm2d's default, whi
 
 // oneDNN's native activation layout on this CPU: channels in blocks of 8 (AVX2) or 16
 // (AVX-512). Every activation stays in it from the first layer to the head.
-// cpu_isa values are bit sets (AVX2-VNNI's is numerically above AVX-512's): test the bits.
-bool has_avx512() {
-  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-  const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
-  return (isa & avx512) == avx512;
-}
+bool has_avx512() { return cpu_features().avx512; }
 tag blocked_tag() { return has_avx512() ? tag::nChw16c : tag::nChw8c; }
 
 memory::desc activation(int channels, int height, int width, tag format) {
@@ -176,8 +171,9 @@ void interleave_phases(const float* stacked, float* dst, int out, int h, int w, 
 
 class XNetOneDnn final : public LogitsEngine {
  public:
-  XNetOneDnn(const ModelArchive& archive, const EngineOptions& options)
-      : model_(archive.description()), engine_(dnnl::engine::kind::cpu, 0), block_(onednn_channel_block()) {
+  XNetOneDnn(const ModelArchive& archive, const EngineOptions& options, EngineChoice choice)
+      : model_(archive.description()), choice_(std::move(choice)), engine_(dnnl::engine::kind::cpu, 0),
+        block_(onednn_channel_block()) {
     use_threads(options.threads);
     f0_ = model_.network.base_filters;
     classes_ = model_.network.classes;
@@ -204,7 +200,7 @@ class XNetOneDnn final : public LogitsEngine {
   }
 
   const model::ModelFile& model() const override { return model_; }
-  std::string name() const override { return "oneDNN"; }
+  const EngineChoice& choice() const override { return choice_; }
   void use_threads(int threads) const override { omp_set_num_threads(resolve_threads(threads)); }
 
   std::vector<cv::Mat> logits(const cv::Mat& input) const override {
@@ -374,6 +370,7 @@ class XNetOneDnn final : public LogitsEngine {
   }
 
   model::ModelFile model_;
+  EngineChoice choice_;
   dnnl::engine engine_;
   int block_;
   std::map<std::string, FoldedBlock> blocks_;
@@ -402,20 +399,23 @@ std::string xnet_onednn_unsupported(const model::ModelFile& model) {
   return "";
 }
 
-std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, const EngineOptions& options) {
+std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, const EngineOptions& options,
+                                               const EngineChoice& choice) {
   const auto why = xnet_onednn_unsupported(archive.description());
   if (!why.empty()) throw ArchiveError(file_error(archive.path(), "the oneDNN engine does not run " + why).what());
   if (options.device == "cuda") throw ArchiveError("the oneDNN engine runs on the CPU only");
+  if (choice.precision != Precision::fp32) throw ArchiveError("the oneDNN engine runs fp32 only");
   try {
-    return std::make_unique<XNetOneDnn>(archive, options);
+    return std::make_unique<XNetOneDnn>(archive, options, choice);
   } catch (const dnnl::error& e) {  // no kernel for this network here: LibTorch's to run
     throw ArchiveError(file_error(archive.path(), std::string("oneDNN cannot run this network: ") + e.what()).what());
   }
 }
 
-std::unique_ptr<LogitsEngine> xnet_onednn_engine(const std::filesystem::path& model_file, const EngineOptions& options) {
+std::unique_ptr<LogitsEngine> xnet_onednn_engine(const std::filesystem::path& model_file, const EngineOptions& options,
+                                                 const EngineChoice& choice) {
   const ModelArchive archive(model_file);
-  return open_xnet_onednn(archive, options);
+  return open_xnet_onednn(archive, options, choice);
 }
 
 }  // namespace xnet::engine

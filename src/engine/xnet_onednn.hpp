@@ -22,11 +22,13 @@ int onednn_channel_block();
 std::string xnet_onednn_unsupported(const model::ModelFile& model);
 
 // Throws ArchiveError when the archive or its network is one this engine does not run
-// (weights that do not match the description included).
-std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, const EngineOptions& options);
+// (weights that do not match the description included, a precision other than fp32).
+// `choice` is what the engine reports it runs (engine_choice.hpp).
+std::unique_ptr<LogitsEngine> open_xnet_onednn(const ModelArchive& archive, const EngineOptions& options,
+                                               const EngineChoice& choice = {});
 
 // An EngineFactory: the archive opened, then open_xnet_onednn.
 std::unique_ptr<LogitsEngine> xnet_onednn_engine(const std::filesystem::path& model_file,
-                                                 const EngineOptions& options);
+                                                 const EngineOptions& options, const EngineChoice& choice = {});
 
 }  // namespace xnet::engine

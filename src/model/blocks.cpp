@@ -98,6 +98,9 @@ torch::Tensor ConvBlockImpl::conv_of_upsampled(const torch::Tensor& x, const tor
 }
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
+  // A bf16 inference keeps its first block in fp32 (runtime.cpp): each block computes in its
+  // weights' precision.
+  if (!x.is_meta() && x.scalar_type() != conv->weight.scalar_type()) x = x.to(conv->weight.scalar_type());
   torch::Tensor y;
   const bool upsampled = options.nearest_upsampled_input;
   const bool winograd = folded_ && winograd_.defined() && !x.is_meta() &&
@@ -160,10 +163,11 @@ torch::Tensor UpStepImpl::forward(torch::Tensor x, const torch::Tensor& indices)
     up = torch::upsample_bilinear2d(x, {2 * x.size(2), 2 * x.size(3)}, false);
   } else if (x.is_meta()) {  // transposed conv and max_unpool2d have no meta kernel in C++
     up = torch::empty({x.size(0), x.size(1), 2 * x.size(2), 2 * x.size(3)}, x.options());
-  } else if (mode == "transposed") {
-    up = transposed->forward(x);
-  } else {
-    up = torch::max_unpool2d(x, indices, {2 * x.size(2), 2 * x.size(3)});
+  } else if (mode == "transposed") {  // fp32 in a bf16 inference (runtime.cpp)
+    up = transposed->forward(x.to(transposed->weight.scalar_type()));
+  } else {  // LibTorch 1.13 has no bf16 max_unpool2d
+    up = torch::max_unpool2d(x.scalar_type() == torch::kBFloat16 ? x.to(torch::kFloat32) : x, indices,
+                             {2 * x.size(2), 2 * x.size(3)});
   }
   if (mode == "transposed") FlopCounter::add(conv_flops(x.size(1), x.size(1), 4, x));
   return block->forward(up);
@@ -193,7 +197,12 @@ torch::Tensor pointwise_gemm(const torch::nn::Conv2d& conv, const torch::Tensor&
 
 }  // namespace
 
-torch::Tensor counted_conv(torch::nn::Conv2d& conv, const torch::Tensor& x) {
+torch::Tensor counted_conv(torch::nn::Conv2d& conv, const torch::Tensor& input) {
+  // A bf16 inference keeps the heads in fp32 (runtime.cpp): the logits are then not rounded
+  // to bf16's 8 bits, which alone moved class boundaries.
+  const auto& x = input.scalar_type() == conv->weight.scalar_type() || input.is_meta()
+                      ? input
+                      : input.to(conv->weight.scalar_type());
   auto y = x.is_meta() ? meta_conv(x, conv->weight)
            : pointwise_as_gemm(conv, x) ? pointwise_gemm(conv, x)
                                         : conv->forward(x);

@@ -6,7 +6,16 @@
 #include <functional>
 #include <vector>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <opencv2/core.hpp>
+
 #include "core/error.hpp"
+#include "core/labels.hpp"
+#include "engine/logits_engine.hpp"
+#include "model/model_file.hpp"
 
 namespace xnet::model {
 namespace {
@@ -35,6 +44,22 @@ StepTimes time_steps(int steps, const std::function<void()>& step) {
   return times;
 }
 
+// Share of pixels whose highest-scoring class is the same in both.
+double argmax_agreement(const std::vector<cv::Mat>& a, const std::vector<cv::Mat>& b) {
+  const int rows = a[0].rows, cols = a[0].cols;
+  std::size_t same = 0;
+  for (int y = 0; y < rows; ++y)
+    for (int x = 0; x < cols; ++x) {
+      std::size_t best_a = 0, best_b = 0;
+      for (std::size_t c = 1; c < a.size(); ++c) {
+        if (a[c].at<float>(y, x) > a[best_a].at<float>(y, x)) best_a = c;
+        if (b[c].at<float>(y, x) > b[best_b].at<float>(y, x)) best_b = c;
+      }
+      same += best_a == best_b;
+    }
+  return static_cast<double>(same) / (static_cast<double>(rows) * cols);
+}
+
 }  // namespace
 
 nlohmann::json measure_speed(const SpeedOptions& o) {
@@ -42,6 +67,7 @@ nlohmann::json measure_speed(const SpeedOptions& o) {
     throw UsageError("bench needs a positive input size, batch size and step counts");
   torch::manual_seed(0);
   auto net = make_network(o.network);
+  const auto device = select_device(o.device);
   const int size = o.input_size;
   nlohmann::json result{{"architecture", net->spec().architecture},
                         {"network", net->spec()},
@@ -49,16 +75,16 @@ nlohmann::json measure_speed(const SpeedOptions& o) {
                         {"parameters", count_trainable_parameters(*net)},
                         {"gflop_per_image", gflop_per_image(net->spec(), size, size)},
                         {"threads", torch::get_num_threads()},
-                        {"device", o.device.str()}};
+                        {"device", device.str()}};
 
   // Training step of the anchor: forward, cross-entropy, backward, RMSprop (lr 1e-4 and
   // L2 5e-4 as weight decay, reference.md).
-  net->to(o.device);
+  net->to(device);
   net->train();
   torch::optim::RMSprop optimiser(net->parameters(), torch::optim::RMSpropOptions(1e-4).weight_decay(5e-4));
-  const auto images = torch::randn({o.batch_size, o.network.input_channels, size, size}, torch::device(o.device));
+  const auto images = torch::randn({o.batch_size, o.network.input_channels, size, size}, torch::device(device));
   const auto labels = torch::randint(0, o.network.classes, {o.batch_size, size, size},
-                                     torch::device(o.device).dtype(torch::kLong));
+                                     torch::device(device).dtype(torch::kLong));
   if (o.train_steps > 0) {  // --steps 0: inference only
     const auto train = time_steps(o.train_steps, [&] {
       optimiser.zero_grad();
@@ -71,25 +97,48 @@ nlohmann::json measure_speed(const SpeedOptions& o) {
     result["train_cpu_s_per_step"] = median(train.cpu);
   }
 
-  // Inference of one image, as a prediction does it.
+  // Inference of one image as predict runs it: the network saved as a model file and opened
+  // by the engine the choice gives (engine/engine_choice.hpp).
   net->eval();
-  InferenceOptions inference = o.inference;
-  inference.device = o.device;
-  InferenceEngine engine(*net, inference);
-  const auto image = torch::randn({1, o.network.input_channels, size, size});
-  const auto infer = time_steps(o.infer_steps, [&] { engine.logits(image); });
+  net->to(torch::kCPU);
+  const auto file = std::filesystem::temp_directory_path() / ("xnet-bench-" + std::to_string(::getpid()) + ".pt");
+  ModelFile meta;
+  meta.network = net->spec();
+  meta.input_size = size;
+  meta.classes.assign(label::names.begin(), label::names.begin() + meta.network.classes);
+  save_model(file, meta, *net);
+  struct Remove {
+    std::filesystem::path file;
+    ~Remove() { std::filesystem::remove(file); }
+  } remove{file};
+  const engine::EngineOptions options{o.device, o.threads, o.images, o.engine, o.precision};
+  const auto engine = engine::open_engine(file, options);
+  cv::Mat image(size, size, CV_32F);
+  cv::randn(image, 0.0, 1.0);
+  const auto infer = time_steps(o.infer_steps, [&] { engine->logits(image); });
+  const auto& choice = engine->choice();
+  const auto& cpu = engine::cpu_features();
   result["infer_ms_per_image"] = 1000.0 * median(infer.wall);
   result["infer_cpu_ms_per_image"] = 1000.0 * median(infer.cpu);
-  result["infer_channels_last"] = inference.channels_last;
-  result["infer_bfloat16"] = inference.bfloat16;
-  if (inference.bfloat16 || inference.channels_last) {
-    // What the faster layout or precision costs: against the float32 NCHW engine.
-    InferenceOptions reference;
-    reference.device = o.device;
-    const auto expected = InferenceEngine(*net, reference).logits(image);
-    const auto got = engine.logits(image);
-    result["infer_max_abs_logit_diff"] = (got - expected).abs().max().item<double>();
-    result["infer_argmax_agreement"] = (got.argmax(1) == expected.argmax(1)).to(torch::kDouble).mean().item<double>();
+  result["engine"] = engine::to_string(choice.engine);
+  result["precision"] = engine::to_string(choice.precision);
+  result["engine_device"] = choice.device;
+  result["winograd"] = choice.winograd;
+  result["engine_reason"] = choice.reason;
+  result["images"] = o.images;
+  result["cpu"] = cpu.model_name;
+  result["cpu_isa"] = cpu.isa();
+  if (choice.precision != engine::Precision::fp32) {
+    // What the precision costs: against LibTorch's fp32 on the same device.
+    auto reference_options = options;
+    reference_options.engine = "libtorch";
+    reference_options.precision = "fp32";
+    const auto reference = engine::open_engine(file, reference_options);
+    const auto expected = reference->logits(image), got = engine->logits(image);
+    double max_diff = 0;
+    for (std::size_t c = 0; c < got.size(); ++c) max_diff = std::max(max_diff, cv::norm(got[c], expected[c], cv::NORM_INF));
+    result["infer_max_abs_logit_diff"] = max_diff;
+    result["infer_argmax_agreement"] = argmax_agreement(got, expected);
   }
   result["steps"] = {{"train", o.train_steps}, {"infer", o.infer_steps}};
   return result;

@@ -21,22 +21,24 @@ std::vector<cv::Mat> to_maps(const torch::Tensor& t) {
 
 class TorchEngine final : public engine::LogitsEngine {
  public:
-  TorchEngine(const std::filesystem::path& model_file, const engine::EngineOptions& options) {
+  TorchEngine(const std::filesystem::path& model_file, const engine::EngineOptions& options,
+              engine::EngineChoice choice)
+      : choice_(std::move(choice)) {
     configure_threads(options.threads);  // 0 = all cores, resolved there
     InferenceOptions inference;
-    inference.device = select_device(options.device);
+    inference.device = select_device(choice_.device);
+    choice_.device = inference.device.is_cuda() ? "cuda" : "cpu";
+    inference.bfloat16 = choice_.precision == engine::Precision::bf16;
+    inference.winograd = choice_.winograd;
     auto loaded = load_model(model_file);
     model_ = std::move(loaded.meta);
-    // Measured on XNet-64, 2 threads: preparing the Winograd weights costs ~0.27 s and saves
-    // ~0.08 s an image, so one image is faster without them.
-    inference.winograd = options.expected_images == 0 || options.expected_images >= 4;
     // The loaded network is folded in place: copying 11.7 M parameters into a freshly
     // initialised network cost ~0.2 s of every predict's start.
     engine_ = std::make_unique<InferenceEngine>(std::move(loaded.net), inference);
   }
 
   const ModelFile& model() const override { return model_; }
-  std::string name() const override { return "LibTorch"; }
+  const engine::EngineChoice& choice() const override { return choice_; }
   void use_threads(int threads) const override { set_intra_op_threads(threads); }
 
   std::vector<cv::Mat> logits(const cv::Mat& input) const override {
@@ -47,6 +49,7 @@ class TorchEngine final : public engine::LogitsEngine {
   }
 
  private:
+  engine::EngineChoice choice_;
   ModelFile model_;
   std::unique_ptr<InferenceEngine> engine_;
 };
@@ -54,8 +57,13 @@ class TorchEngine final : public engine::LogitsEngine {
 }  // namespace
 
 std::unique_ptr<engine::LogitsEngine> torch_engine(const std::filesystem::path& model_file,
-                                                   const engine::EngineOptions& options) {
-  return std::make_unique<TorchEngine>(model_file, options);
+                                                   const engine::EngineOptions& options,
+                                                   const engine::EngineChoice& choice) {
+  return std::make_unique<TorchEngine>(model_file, options, choice);
 }
+
+bool torch_sees_cuda() { return torch::cuda::is_available(); }
+
+void provide_torch_engine() { engine::provide_libtorch(&torch_engine, &torch_sees_cuda); }
 
 }  // namespace xnet::model

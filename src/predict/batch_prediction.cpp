@@ -155,10 +155,9 @@ int batch_workers(const BatchOptions& options, int threads, std::size_t files) {
 
 BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmenter_options,
                            const std::vector<fs::path>& files, const BatchOptions& options) {
-  // A run the program's engine would refuse (launcher.cpp hands those on) stops here, before
-  // any file is read.
-  engine::preflight_default_engine(model, {segmenter_options.device, segmenter_options.threads,
-                                           segmenter_options.expected_images});
+  // The engine is chosen before any file is read: a run for LibTorch leaves the `xnet`
+  // launcher here (launcher.cpp), and a request that cannot be met stops here.
+  engine::plan_engine(model, engine_options(segmenter_options));
   // The model loads on its own thread while the reader decodes the first files: loading
   // XNet-64 takes ~0.2 s, reading a 1500^2 16-bit TIFF ~0.05 s.
   auto loading = std::async(std::launch::async, [&] { return std::make_unique<Segmenter>(model, segmenter_options); });
@@ -193,7 +192,7 @@ BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmen
   auto summary = run.summary();
   summary.seconds = seconds_since(start);
   summary.model_load_seconds = segmenter->load_seconds();
-  summary.engine = segmenter->engine_name();
+  summary.engine = segmenter->engine().describe();
   return summary;
 }
 

@@ -94,14 +94,17 @@ struct Segmenter::Impl {
   }
 };
 
+engine::EngineOptions engine_options(const SegmenterOptions& options) {
+  return {options.device, options.threads, options.expected_images, options.engine, options.precision};
+}
+
 Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions options)
     : impl_(std::make_unique<Impl>()) {
   const auto start = Clock::now();
   auto& m = *impl_;
   m.options = std::move(options);
   m.requested_polarity = parse_polarity(m.options.polarity);
-  engine::EngineOptions engine_options{m.options.device, m.options.threads, m.options.expected_images};
-  m.network = engine::default_engine()(model_file, engine_options);
+  m.network = engine::open_engine(model_file, engine_options(m.options));
   const auto& model = m.network->model();
   try {
     m.preprocessing = model_preprocessing(model.preprocessing, model.input_size);
@@ -126,7 +129,7 @@ const model::ModelFile& Segmenter::model() const { return impl_->network->model(
 int Segmenter::input_size() const { return impl_->preprocessing.input_size; }
 double Segmenter::temperature() const { return impl_->temperature; }
 double Segmenter::load_seconds() const { return impl_->load_seconds; }
-std::string Segmenter::engine_name() const { return impl_->network->name(); }
+const engine::EngineChoice& Segmenter::engine() const { return impl_->network->choice(); }
 void Segmenter::use_threads(int threads) const { impl_->network->use_threads(threads); }
 
 double Segmenter::soft_tissue_threshold(const std::string& category) const {

@@ -25,6 +25,8 @@ namespace xnet {
 struct SegmenterOptions {
   std::string device = "auto";   // auto|cpu|cuda
   int threads = 0;               // 0 = all cores
+  std::string engine = "auto";     // auto|onednn|libtorch (engine/engine_choice.hpp)
+  std::string precision = "auto";  // auto|fp32|bf16
   std::string polarity = "auto";  // auto|raw|display
   // Soft-tissue threshold: this value when given, else the model's for the image's category,
   // else the model's global one, else PostprocessOptions' default (reference.md: 0.6).
@@ -35,10 +37,13 @@ struct SegmenterOptions {
   // Plain argmax of the upsampled probabilities: no threshold, clean-up or collimator
   // detection (`xnet evaluate --network-only`).
   bool network_only = false;
-  // Images this segmenter is expected to see (0 = many): the Winograd weights are prepared
-  // only when they pay back their one-off cost (model/runtime.hpp).
+  // Images this segmenter is expected to see (0 = many): a part of the engine choice
+  // (engine/engine_choice.hpp).
   std::size_t expected_images = 0;
 };
+
+// What the Segmenter's engine is asked for.
+engine::EngineOptions engine_options(const SegmenterOptions& options);
 
 // Seconds spent in each stage for one image; read and write are filled by the caller.
 struct StageTimings {
@@ -84,7 +89,7 @@ class Segmenter {
   double temperature() const;
   double soft_tissue_threshold(const std::string& category) const;
   double load_seconds() const;  // reading the model file and preparing the network
-  std::string engine_name() const;
+  const engine::EngineChoice& engine() const;  // what runs the network, and why
   // Compute threads of the calling thread, for a batch's workers (LogitsEngine::use_threads).
   void use_threads(int threads) const;
 

@@ -83,7 +83,7 @@ TEST_F(XNetOneDnnTest, LogitsMatchLibTorchAtOddSizes) {
   const int base = onednn_channel_block();  // the narrowest XNet this CPU's engine runs
   const auto path = save(xnet(base), net);
   const auto engine = xnet_onednn_engine(path, {"cpu", 2, 1});
-  EXPECT_EQ(engine->name(), "oneDNN");
+  EXPECT_EQ(engine->choice().engine, EngineKind::onednn);
   EXPECT_EQ(engine->model().network.base_filters, base);
   torch::NoGradGuard no_grad;
   for (const auto& size : {cv::Size(64, 64), cv::Size(53, 37), cv::Size(9, 17)}) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "engine/engine_choice.hpp"
 #include "model/runtime.hpp"
 #include "model/test/test_networks.hpp"
 
@@ -20,7 +21,13 @@ void expect_engine_agrees(const InferenceOptions& options, double min_agreement,
       expected = net->forward(x);
     }
     InferenceEngine engine(*net, options);
-    const auto got = engine.logits(x);
+    torch::Tensor got;
+    try {  // a layer without a kernel for this type throws: name the network
+      got = engine.logits(x);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << test::name_of(spec) << ": " << std::string(e.what()).substr(0, 200);
+      continue;
+    }
     ASSERT_EQ(got.sizes(), expected.sizes()) << test::name_of(spec);
     const double agreement = (got.argmax(1) == expected.argmax(1)).to(torch::kDouble).mean().item<double>();
     EXPECT_GE(agreement, min_agreement) << test::name_of(spec);
@@ -31,6 +38,24 @@ void expect_engine_agrees(const InferenceOptions& options, double min_agreement,
 TEST(InferenceEngine, AgreesWithEvalNetworkInChannelsLast) { expect_engine_agrees({torch::kCPU, true, false}, 0.999, 1e-3); }
 
 TEST(InferenceEngine, AgreesWithEvalNetworkInNchw) { expect_engine_agrees({torch::kCPU, false, false}, 0.999, 1e-3); }
+
+TEST(InferenceEngine, Bf16KeepsWhatSeesTheImageAndTheLogitsInFp32) {
+  if (!engine::cpu_features().native_bf16()) GTEST_SKIP() << "no native bf16 on this CPU (" << engine::cpu_features().isa() << ")";
+  // Untrained small networks' logits lie close together: bf16's rounding flips more of them
+  // than of a trained network (issue 20's >= 99.9 % is measured on hold-out images, README).
+  expect_engine_agrees({torch::kCPU, false, true, false}, 0.99, 0.05);
+  NetworkSpec spec;
+  spec.base_filters = 8;
+  auto net = make_network(spec);
+  test::settle_batch_norm(*net, 1);
+  InferenceEngine engine(*net, {torch::kCPU, false, true, false});
+  const auto params = engine.network().named_parameters();
+  EXPECT_EQ(params["c1.conv.weight"].scalar_type(), torch::kFloat32);
+  EXPECT_EQ(params["c2.conv.weight"].scalar_type(), torch::kBFloat16);
+  EXPECT_EQ(params["u14.block.conv.weight"].scalar_type(), torch::kBFloat16);
+  EXPECT_EQ(params["head.weight"].scalar_type(), torch::kFloat32);
+  EXPECT_EQ(engine.logits(torch::randn({1, 1, 24, 24})).scalar_type(), torch::kFloat32);
+}
 
 TEST(InferenceEngine, LeavesTheSourceNetworkUntouched) {
   NetworkSpec spec;

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace xnet::test {
 
 // The Segmenters of these tests run on LibTorch unless a test names another engine.
-const bool torch_engine_set = (engine::set_default_engine(&model::torch_engine), true);
+const bool torch_engine_set = (model::provide_torch_engine(), true);
 
 fs::path fresh_folder(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("xnet_predict_" + name + "_" + std::to_string(::getpid()));
