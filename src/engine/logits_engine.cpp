@@ -21,6 +21,14 @@ bool cuda_available() {
   return hand_off_cuda.load();
 }
 
+// LibTorch's factory where this program has it; else the run is handed to one with it (never
+// returns), or, with neither, an Error.
+EngineFactory libtorch_or_hand_off(const std::string& why) {
+  if (const auto factory = libtorch_factory.load()) return factory;
+  if (const auto hand_off = hand_off_run.load()) hand_off();
+  throw Error("this run needs LibTorch (" + why + "), which this program does not link");
+}
+
 }  // namespace
 
 void provide_libtorch(EngineFactory factory, bool (*cuda)()) {
@@ -36,7 +44,6 @@ void provide_hand_off(void (*hand_off)(), bool cuda_possible) {
 EngineChoice plan_engine(const std::filesystem::path& model_file, const EngineOptions& options) {
   const EngineRequest request{options.engine, options.precision, options.device, options.expected_images,
                               cuda_available()};
-  const bool have_libtorch = libtorch_factory.load() != nullptr;
   EngineChoice choice;
   try {
     choice = choose_engine(ModelArchive(model_file).description(), request, cpu_features());
@@ -48,10 +55,7 @@ EngineChoice plan_engine(const std::filesystem::path& model_file, const EngineOp
     choice.precision = options.precision == "bf16" ? Precision::bf16 : Precision::fp32;
     choice.reason = e.what();
   }
-  if (choice.engine == EngineKind::libtorch && !have_libtorch) {
-    if (const auto hand_off = hand_off_run.load()) hand_off();
-    throw Error("this run needs LibTorch (" + choice.reason + "), which this program does not link");
-  }
+  if (choice.engine == EngineKind::libtorch) libtorch_or_hand_off(choice.reason);
   if (choice.precision == Precision::bf16 && choice.device == "cpu" && !cpu_features().native_bf16())
     spdlog::warn("--precision bf16 on a CPU without native bf16 ({}): emulated, several times slower than fp32",
                  cpu_features().isa());
@@ -70,12 +74,9 @@ std::unique_ptr<LogitsEngine> open_engine(const std::filesystem::path& model_fil
       if (options.engine == "onednn") throw;
       choice.engine = EngineKind::libtorch;
       choice.reason = e.what();
-      if (!libtorch_factory.load())
-        if (const auto hand_off = hand_off_run.load()) hand_off();
-      if (!libtorch_factory.load()) throw;
     }
   }
-  return libtorch_factory.load()(model_file, options, choice);
+  return libtorch_or_hand_off(choice.reason)(model_file, options, choice);
 }
 
 }  // namespace xnet::engine

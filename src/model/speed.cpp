@@ -46,18 +46,12 @@ StepTimes time_steps(int steps, const std::function<void()>& step) {
 
 // Share of pixels whose highest-scoring class is the same in both.
 double argmax_agreement(const std::vector<cv::Mat>& a, const std::vector<cv::Mat>& b) {
-  const int rows = a[0].rows, cols = a[0].cols;
-  std::size_t same = 0;
-  for (int y = 0; y < rows; ++y)
-    for (int x = 0; x < cols; ++x) {
-      std::size_t best_a = 0, best_b = 0;
-      for (std::size_t c = 1; c < a.size(); ++c) {
-        if (a[c].at<float>(y, x) > a[best_a].at<float>(y, x)) best_a = c;
-        if (b[c].at<float>(y, x) > b[best_b].at<float>(y, x)) best_b = c;
-      }
-      same += best_a == best_b;
-    }
-  return static_cast<double>(same) / (static_cast<double>(rows) * cols);
+  const auto labels = [](const std::vector<cv::Mat>& maps) {
+    std::vector<torch::Tensor> planes;
+    for (const auto& m : maps) planes.push_back(torch::from_blob(m.data, {m.rows, m.cols}));
+    return torch::stack(planes).argmax(0);
+  };
+  return (labels(a) == labels(b)).to(torch::kDouble).mean().item<double>();
 }
 
 }  // namespace
