@@ -103,12 +103,20 @@ void add_workstation_marks(cv::Mat& display, cv::Mat& labels, Random& rng) {
     for (int i = rng.integer(1, 3); i > 0; --i) {
       switch (rng.integer(0, 2)) {
         case 0: std::snprintf(line, sizeof line, "%s", words[rng.integer(0, 7)]); break;
-        case 1: std::snprintf(line, sizeof line, "%04d-%02d-%02d", rng.integer(1995, 2024), rng.integer(1, 12), rng.integer(1, 28)); break;
-        default: std::snprintf(line, sizeof line, "%d kV %d mAs", rng.integer(50, 125), rng.integer(1, 40)); break;
+        case 1: {  // draws named, in a fixed order (random.hpp)
+          const int day = rng.integer(1, 28), month = rng.integer(1, 12), year = rng.integer(1995, 2024);
+          std::snprintf(line, sizeof line, "%04d-%02d-%02d", year, month, day);
+          break;
+        }
+        default: {
+          const int mas = rng.integer(1, 40), kv = rng.integer(50, 125);
+          std::snprintf(line, sizeof line, "%d kV %d mAs", kv, mas);
+          break;
+        }
       }
       const double scale = px * rng.uniform(0.35, 0.7);
-      const cv::Point at(rng.integer(2, std::max(3, w / 2)), rng.chance(0.5) ? rng.integer(10, std::max(11, h / 8))
-                                                                              : h - rng.integer(4, std::max(5, h / 8)));
+      const int y = rng.chance(0.5) ? rng.integer(10, std::max(11, h / 8)) : h - rng.integer(4, std::max(5, h / 8));
+      const cv::Point at(rng.integer(2, std::max(3, w / 2)), y);
       cv::putText(display, line, at, cv::FONT_HERSHEY_SIMPLEX, scale, white(), std::max(1, int(std::lround(px))), cv::LINE_AA);
     }
   }
@@ -117,8 +125,8 @@ void add_workstation_marks(cv::Mat& display, cv::Mat& labels, Random& rng) {
     const std::string letter = rng.chance(0.5) ? "L" : "R";
     const double scale = px * rng.uniform(0.8, 2.0);
     const int thick = std::max(1, static_cast<int>(std::lround(px * rng.uniform(1.5, 4))));
-    const cv::Point at(rng.chance(0.5) ? rng.integer(2, std::max(3, w / 6)) : w - rng.integer(int(30 * scale), int(30 * scale) + 2 + w / 6),
-                       rng.integer(int(30 * scale), std::max(int(30 * scale) + 1, h - 4)));
+    const int y = rng.integer(int(30 * scale), std::max(int(30 * scale) + 1, h - 4));  // random.hpp
+    const cv::Point at(rng.chance(0.5) ? rng.integer(2, std::max(3, w / 6)) : w - rng.integer(int(30 * scale), int(30 * scale) + 2 + w / 6), y);
     const cv::Scalar v = white();
     cv::putText(display, letter, at, cv::FONT_HERSHEY_SIMPLEX, scale, v, thick, cv::LINE_AA);
     if (rng.chance(0.3))

@@ -50,8 +50,8 @@ Specimen build_breast(Random& rng) {
   if (mlo) {
     // Axillary tail up to the top of the image, and the pectoral muscle as a wedge along
     // the chest wall, widest at the top.
-    compressed(b, {0, -half_height * 0.8}, (nipple - rim) * rng.uniform(0.6, 0.75), half_height * 1.1,
-               sx * rng.uniform(-15, -5), thickness, rim, skin);
+    const double tail_angle = sx * rng.uniform(-15, -5), tail = (nipple - rim) * rng.uniform(0.6, 0.75);
+    compressed(b, {0, -half_height * 0.8}, tail, half_height * 1.1, tail_angle, thickness, rim, skin);
     b.parts.push_back({Ellipsoid{{-sx * 25, -half_height * rng.uniform(1.2, 1.6)},
                                  rng.uniform(40, 70), half_height * rng.uniform(1.6, 2.0),
                                  thickness * 0.5, sx * rng.uniform(12, 30), 0},
@@ -67,7 +67,8 @@ Specimen build_breast(Random& rng) {
   const double u = rng.uniform();
   const int birads = u < 0.1 ? 0 : u < 0.5 ? 1 : u < 0.9 ? 2 : 3;  // a-d, ~10/40/40/10 %
   const double glandular = rng.uniform(density_class[birads][0], density_class[birads][1]);
-  const cv::Point2d centre(sx * nipple * rng.uniform(0.35, 0.5), rng.normal(0, 8));
+  const double centre_y = rng.normal(0, 8), centre_x = sx * nipple * rng.uniform(0.35, 0.5);  // random.hpp
+  const cv::Point2d centre(centre_x, centre_y);
   const double gx = nipple * 0.5, gy = half_height * 0.8;
   const cv::Point2d tip(sx * (nipple - 5), 0);
   // A point of the glandular region, nearer the chest wall more often (denser there).
@@ -101,16 +102,18 @@ Specimen build_breast(Random& rng) {
   for (int i = static_cast<int>(120 + glandular * 500); i > 0; --i) {
     const cv::Point2d p = gland_point();
     const cv::Point2d to_tip = tip - p;
-    strand(p, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 50), rng.uniform(2, 3.5),
-           rng.integer(4, 9), rng.uniform(-12, 12), rng.uniform(0.3, 0.9));
+    const double r = rng.uniform(0.3, 0.9), bend = rng.uniform(-12, 12);  // random.hpp
+    const int n = rng.integer(4, 9);
+    const double step = rng.uniform(2, 3.5), dir = std::atan2(to_tip.y, to_tip.x) * 180 / M_PI + rng.normal(0, 50);
+    strand(p, dir, step, n, bend, r);
   }
   // Ducts and the trabecular strands along them, from the glandular region to the nipple.
   for (int i = static_cast<int>(30 + glandular * 80); i > 0; --i) {
     const cv::Point2d start = gland_point();
     const cv::Point2d to_tip = tip - start;
     const double len = std::hypot(to_tip.x, to_tip.y);
-    strand(start, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI, len / 6 * rng.uniform(0.6, 1.0), 6, 0,
-           rng.uniform(0.25, 0.7));
+    const double r = rng.uniform(0.25, 0.7), step = len / 6 * rng.uniform(0.6, 1.0);  // random.hpp
+    strand(start, std::atan2(to_tip.y, to_tip.x) * 180 / M_PI, step, 6, 0, r);
   }
   // Sometimes a mass, sometimes clusters of microcalcifications.
   if (rng.chance(0.2)) {

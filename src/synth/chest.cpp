@@ -79,9 +79,10 @@ void vessels(Body& b, Random& rng, cv::Point2d from, double angle, double length
   const cv::Point2d to = along(from, angle + rng.normal(0, 8), length);
   b.parts.push_back(tube(Tissue::organ, straight(from, to, radius, radius * 0.8)));
   if (levels <= 1) return;
-  for (int side : {-1, 1})
-    vessels(b, rng, to, angle + side * rng.uniform(15, 35), length * rng.uniform(0.65, 0.85),
-            radius * 0.7, levels - 1);
+  for (int side : {-1, 1}) {
+    const double shorter = rng.uniform(0.65, 0.85), turn = rng.uniform(15, 35);  // random.hpp
+    vessels(b, rng, to, angle + side * turn, length * shorter, radius * 0.7, levels - 1);
+  }
 }
 
 }  // namespace
@@ -137,10 +138,13 @@ Specimen build_chest(Random& rng) {
     b.parts.push_back({Ellipsoid{dome + cv::Point2d(0, dome_r * 0.9), dome_r, dome_r * 0.9,
                                  half_width * depth * 0.85, 0, 0},
                        Tissue::organ});
-    const cv::Point2d hilum(side * rng.uniform(30, 45) * k, vertebra_y(6) + rng.normal(0, 8));
-    for (int branch = 0; branch < 5; ++branch)
-      vessels(b, rng, hilum, (side < 0 ? 180 : 0) + side * (-70 + 35 * branch + rng.normal(0, 8)),
-              rng.uniform(30, 45) * k, rng.uniform(2.5, 3.5) * k, 4);
+    const double hilum_dy = rng.normal(0, 8), hilum_x = side * rng.uniform(30, 45) * k;  // random.hpp
+    const cv::Point2d hilum(hilum_x, vertebra_y(6) + hilum_dy);
+    for (int branch = 0; branch < 5; ++branch) {
+      const double radius = rng.uniform(2.5, 3.5) * k, length = rng.uniform(30, 45) * k;
+      const double angle = (side < 0 ? 180 : 0) + side * (-70 + 35 * branch + rng.normal(0, 8));
+      vessels(b, rng, hilum, angle, length, radius, 4);
+    }
   }
   const double heart_w = half_width * rng.uniform(0.42, 0.52);
   b.parts.push_back({Ellipsoid{{heart_w * rng.uniform(0.25, 0.4), right_dome - heart_w * 0.3},
@@ -165,19 +169,18 @@ Specimen build_chest(Random& rng) {
       const double drop = (i == 1 ? 25 : 65 + 3 * i) * k * vary(rng, 0.1);
       const double height = (i == 1 ? 9 : 11) * k * vary(rng, 0.1);
       const cv::Point2d joint(side * (12 + 0.8 * i) * k, vertebra_y(i) - 2 * k);
-      b.parts.push_back(tube(Tissue::bone, rib(side, joint, w, w * depth, drop, phi_end, height,
-                                               rng.uniform(5, 7) * k),
-                             rng.uniform(0.8, 1.4)));
+      const double shell = rng.uniform(0.8, 1.4), thickness = rng.uniform(5, 7) * k;  // random.hpp
+      b.parts.push_back(tube(Tissue::bone, rib(side, joint, w, w * depth, drop, phi_end, height, thickness), shell));
     }
 
   // Clavicles across the apices, scapulae at the sides (rotated forward off the lungs in a
   // PA view), humeral heads in the upper corners.
   for (int side : {-1, 1}) {
-    const cv::Point2d sternal(side * rng.uniform(15, 25) * k, vertebra_y(3) + rng.normal(0, 6));
-    b.parts.push_back(tube(Tissue::bone,
-                           clavicle(side, sternal, rng.uniform(135, 160) * k, rng.uniform(10, 45) * k,
-                                    rng.uniform(4, 10) * k * side, k),
-                           2.0));
+    const double sternal_dy = rng.normal(0, 6), sternal_x = side * rng.uniform(15, 25) * k;  // random.hpp
+    const cv::Point2d sternal(sternal_x, vertebra_y(3) + sternal_dy);
+    const double bend = rng.uniform(4, 10) * k * side, rise = rng.uniform(10, 45) * k;
+    const double length = rng.uniform(135, 160) * k;
+    b.parts.push_back(tube(Tissue::bone, clavicle(side, sternal, length, rise, bend, k), 2.0));
     const cv::Point2d glenoid(side * (half_width + rng.uniform(0, 20) * k), vertebra_y(2));
     b.parts.push_back(short_bone(glenoid + cv::Point2d(-side * 40 * k, 70 * k), 40 * k, 75 * k, 5 * k,
                                  side * rng.uniform(5, 20), 1.0));

@@ -47,8 +47,8 @@ std::vector<cv::Point2d> clip_to_image(const std::vector<cv::Point2d>& polygon, 
 ExposedField random_field(Random& rng, cv::Size size, cv::Point2d centre, double chance) {
   if (rng.chance(1.0 - chance)) return whole_image(size);  // no collimation visible
   const double w = size.width, h = size.height;
-  const cv::Point2d c(0.5 * w + 0.5 * (centre.x - 0.5 * w) + rng.normal(0, 0.06 * w),
-                      0.5 * h + 0.5 * (centre.y - 0.5 * h) + rng.normal(0, 0.06 * h));
+  const double dy = rng.normal(0, 0.06 * h), dx = rng.normal(0, 0.06 * w);  // order: random.hpp
+  const cv::Point2d c(0.5 * w + 0.5 * (centre.x - 0.5 * w) + dx, 0.5 * h + 0.5 * (centre.y - 0.5 * h) + dy);
   // Half sizes from a tight cone (cutting the anatomy) to wider than the detector.
   const double hw = rng.uniform(0.22, 0.65) * w, hh = rng.uniform(0.22, 0.65) * h;
   // Often rotated a little (collimator turned to the limb), sometimes a lot.

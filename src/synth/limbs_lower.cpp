@@ -21,8 +21,9 @@ cv::Point2d knee_bones(Body& b, Random& rng, double k, cv::Point2d femur_top, do
   for (int side : {-1, 1})
     b.parts.push_back(short_bone({side * 20 * k, -24 * k}, 19 * k, 22 * k, 30 * k, side * 8, 1.2));
   // Patella over the femur (AP) or in front of it.
-  b.parts.push_back(short_bone({rng.normal(0, 5), -40 * k + rng.normal(0, 8)}, 21 * k, 24 * k,
-                               11 * k, rng.normal(0, 10), 1.0));
+  const double patella_angle = rng.normal(0, 10);  // draws named, in a fixed order (random.hpp)
+  const double patella_x = rng.normal(0, 5), patella_y = -40 * k + rng.normal(0, 8);
+  b.parts.push_back(short_bone({patella_x, patella_y}, 21 * k, 24 * k, 11 * k, patella_angle, 1.0));
   // Tibia with its plateau; fibula lateral, overlapping the tibia's edge.
   const cv::Point2d plateau = along({0, -2 * k}, dir, gap);
   b.parts.push_back(short_bone(along(plateau, dir, 10 * k), 38 * k, 12 * k, 26 * k, dir - 90, 1.0));
@@ -66,10 +67,11 @@ Specimen build_ankle(Random& rng) {
   b.parts.push_back(short_bone({-21 * k, 0}, 8 * k, 14 * k, 10 * k, 10, 0.9));
   b.parts.push_back(long_bone({29 * k, -280 * k}, {27 * k, -10 * k}, 6 * k, 10 * k, 0.7, 2.0, 0.8));
   b.parts.push_back(short_bone({28 * k, 6 * k}, 9 * k, 15 * k, 9 * k, -8, 0.8));
-  b.parts.push_back(short_bone({0, rng.uniform(14, 22) * k}, 25 * k, 15 * k, 26 * k,
-                               rng.normal(0, 6), 0.8));
+  const double talus_angle = rng.normal(0, 6), talus_y = rng.uniform(14, 22) * k;  // random.hpp
+  b.parts.push_back(short_bone({0, talus_y}, 25 * k, 15 * k, 26 * k, talus_angle, 0.8));
   // Calcaneus and navicular overlap the talus below it.
-  b.parts.push_back(short_bone({rng.normal(4, 4), 48 * k}, 22 * k, 28 * k, 24 * k, rng.normal(0, 10), 0.8));
+  const double calcaneus_angle = rng.normal(0, 10), calcaneus_x = rng.normal(4, 4);
+  b.parts.push_back(short_bone({calcaneus_x, 48 * k}, 22 * k, 28 * k, 24 * k, calcaneus_angle, 0.8));
   b.parts.push_back(short_bone({-18 * k, 38 * k}, 15 * k, 9 * k, 14 * k, -20, 0.7));
   const double fat = rng.uniform(0.8, 1.3);
   b.parts.push_back(flesh({0, -320 * k}, {0, 10 * k}, 45 * k * fat, 36 * k * fat, 0.85));
@@ -104,8 +106,9 @@ Specimen build_foot(Random& rng) {
     std::vector<Phalanx> bones = {{r.meta * p, r.r * k}};
     for (double len : r.phal)
       if (len > 0) bones.push_back({len * p, bones.back().radius * 0.8});
-    digit(b, rng, {r.x * k, -26 * k}, r.angle + rng.normal(0, 2), bones, rng.uniform(1.5, 3) * k,
-          20.0, rng.uniform(4, 7) * k);
+    const double margin = rng.uniform(4, 7) * k, gap = rng.uniform(1.5, 3) * k;  // random.hpp
+    const double angle = r.angle + rng.normal(0, 2);
+    digit(b, rng, {r.x * k, -26 * k}, angle, bones, gap, 20.0, margin);
   }
   const double fat = rng.uniform(0.85, 1.25);
   b.parts.push_back(flesh({0, 95 * k}, {0, -40 * k}, 36 * k * fat, 46 * k * fat, 0.7));
@@ -129,10 +132,12 @@ Specimen build_lamb_leg(Random& rng) {
   b.parts.push_back(long_bone(knee, along(knee, 90 + bend, 160 * k), 16 * k, 10 * k, 0.55, 3.5, 1.0));
   // Muscle mass: a pear of overlapping lobes around the femur, thin over the shank.
   const int lobes = rng.integer(2, 4);
-  for (int i = 0; i < lobes; ++i)
-    b.parts.push_back(flesh_blob({rng.normal(0, 15), -90 * k + rng.normal(0, 25)},
-                                 rng.uniform(45, 70) * k, rng.uniform(70, 110) * k,
-                                 rng.uniform(40, 60) * k, rng.normal(0, 15)));
+  for (int i = 0; i < lobes; ++i) {
+    const double angle = rng.normal(0, 15), az = rng.uniform(40, 60) * k;  // random.hpp
+    const double ay = rng.uniform(70, 110) * k, ax = rng.uniform(45, 70) * k;
+    const double x = rng.normal(0, 15), y = -90 * k + rng.normal(0, 25);
+    b.parts.push_back(flesh_blob({x, y}, ax, ay, az, angle));
+  }
   b.parts.push_back(flesh(knee, along(knee, 90 + bend, 170 * k), 45 * k, 22 * k, 0.8));
   s.focus = {rng.normal(0, 15), rng.uniform(-80, 40)};
   s.field_of_view_mm = rng.uniform(280, 420);
@@ -169,8 +174,8 @@ Specimen build_long_leg(Random& rng) {
   b.parts.push_back(short_bone(ankle + cv::Point2d(-20 * k, 4 * k), 8 * k, 14 * k, 10 * k, 10, 0.9));
   b.parts.push_back(short_bone(ankle + cv::Point2d(29 * k, 8 * k), 9 * k, 15 * k, 9 * k, -8, 0.8));
   b.parts.push_back(short_bone(ankle + cv::Point2d(0, 20 * k), 25 * k, 15 * k, 26 * k, rng.normal(0, 6), 0.8));
-  b.parts.push_back(short_bone(ankle + cv::Point2d(rng.normal(4, 4), 50 * k), 22 * k, 26 * k, 24 * k,
-                               rng.normal(0, 10), 0.8));
+  const double calcaneus_angle = rng.normal(0, 10), calcaneus_x = rng.normal(4, 4);  // random.hpp
+  b.parts.push_back(short_bone(ankle + cv::Point2d(calcaneus_x, 50 * k), 22 * k, 26 * k, 24 * k, calcaneus_angle, 0.8));
   const double fat = rng.uniform(0.8, 1.35);
   b.parts.push_back(flesh(head + cv::Point2d(30 * k, -60 * k), {0, -20 * k}, 95 * k * fat, 58 * k * fat, 0.9));
   b.parts.push_back(flesh_blob(head + cv::Point2d(-20 * k, -40 * k), 110 * k * fat, 100 * k, 75 * k * fat));

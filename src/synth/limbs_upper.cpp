@@ -25,10 +25,12 @@ void hand_skeleton(Body& b, Random& rng, double forearm_length) {
   // Carpus: two rows of four overlapping bones.
   for (int row = 0; row < 2; ++row)
     for (int i = 0; i < 4; ++i) {
-      const cv::Point2d c((-16 + 11 * i + rng.normal(0, 1.2)) * k,
-                          (-9 - 15 * row + rng.normal(0, 1.2)) * k);
-      b.parts.push_back(short_bone(c, rng.uniform(5.5, 8) * k, rng.uniform(4.5, 7) * k,
-                                   rng.uniform(5, 7) * k, rng.uniform(0, 180), 0.7));
+      // Draws named, in a fixed order (random.hpp).
+      const double dy = rng.normal(0, 1.2), dx = rng.normal(0, 1.2);
+      const cv::Point2d c((-16 + 11 * i + dx) * k, (-9 - 15 * row + dy) * k);
+      const double angle = rng.uniform(0, 180), az = rng.uniform(5, 7) * k;
+      const double ay = rng.uniform(4.5, 7) * k, ax = rng.uniform(5.5, 8) * k;
+      b.parts.push_back(short_bone(c, ax, ay, az, angle, 0.7));
     }
   // Rays: thumb to little finger (metacarpal, phalanges), lengths in mm.
   struct Ray { double x, angle, meta, r; std::array<double, 3> phal; };
@@ -46,7 +48,8 @@ void hand_skeleton(Body& b, Random& rng, double forearm_length) {
     for (double len : r.phal)
       if (len > 0) bones.push_back({len * p, bones.back().radius * 0.82});
     // Metacarpal inside the palm: its own sleeve is thin, the palm blob carries the flesh.
-    digit(b, rng, base, angle, bones, rng.uniform(1.5, 3.0) * k, 14.0, rng.uniform(4.5, 7.5) * k);
+    const double margin = rng.uniform(4.5, 7.5) * k, gap = rng.uniform(1.5, 3.0) * k;
+    digit(b, rng, base, angle, bones, gap, 14.0, margin);
   }
   // Palm, thenar eminence and wrist.
   const double fat = rng.uniform(0.85, 1.25);

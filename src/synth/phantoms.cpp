@@ -39,9 +39,12 @@ Specimen build_pmma_phantom(Random& rng) {
   for (int i = rng.integer(0, 3); i > 0; --i) {
     const double r = rng.uniform(5, 15);
     const cv::Point2d c = inside(rng, hw, hh, r + 2);
-    b.parts.push_back(rng.chance(0.5) ? Part{Ellipsoid{c, r, r, rng.uniform(1, 4)}, Tissue::aluminium}
-                                      : plate(Tissue::aluminium, c, r, r * 0.3, rng.uniform(0, 180),
-                                              rng.uniform(1, 6)));
+    if (rng.chance(0.5)) {
+      b.parts.push_back(Part{Ellipsoid{c, r, r, rng.uniform(1, 4)}, Tissue::aluminium});
+    } else {
+      const double thickness = rng.uniform(1, 6), angle = rng.uniform(0, 180);  // random.hpp
+      b.parts.push_back(plate(Tissue::aluminium, c, r, r * 0.3, angle, thickness));
+    }
   }
   s.focus = {rng.normal(0, 20), rng.normal(0, 20)};
   s.field_of_view_mm = std::max(hw, hh) * rng.uniform(2.0, 3.2);
@@ -53,19 +56,23 @@ Specimen build_foil_phantom(Random& rng) {
   Specimen s;
   Body& b = s.body;
   const double hw = rng.uniform(50, 100), hh = rng.uniform(50, 100);
-  b.parts.push_back(plate(Tissue::pmma, {0, 0}, hw, hh, rng.normal(0, 3), rng.uniform(8, 20)));
+  const double thickness = rng.uniform(8, 20), angle = rng.normal(0, 3);  // random.hpp
+  b.parts.push_back(plate(Tissue::pmma, {0, 0}, hw, hh, angle, thickness));
   // Plastic sheets, some hanging over the plate's edge.
-  for (int i = rng.integer(1, 5); i > 0; --i)
-    b.parts.push_back(plate(Tissue::pmma, inside(rng, hw, hh, 10), rng.uniform(15, 50),
-                            rng.uniform(15, 50), rng.uniform(0, 180), rng.uniform(0.5, 2.0)));
+  for (int i = rng.integer(1, 5); i > 0; --i) {
+    const double thickness = rng.uniform(0.5, 2.0), angle = rng.uniform(0, 180);  // random.hpp
+    const double sheet_hh = rng.uniform(15, 50), sheet_hw = rng.uniform(15, 50);
+    b.parts.push_back(plate(Tissue::pmma, inside(rng, hw, hh, 10), sheet_hw, sheet_hh, angle, thickness));
+  }
   // Metal foils on the plate: aluminium 1.5-5 mm or copper 0.1-0.6 mm.
   for (int i = rng.integer(2, 6); i > 0; --i) {
     const double fw = rng.uniform(5, 25), fh = rng.uniform(5, 25);
     const double margin = std::hypot(fw, fh);
     const cv::Point2d c = inside(rng, hw, hh, margin);
     const bool copper = rng.chance(0.5);
-    b.parts.push_back(plate(copper ? Tissue::copper : Tissue::aluminium, c, fw, fh,
-                            rng.uniform(0, 180), copper ? rng.uniform(0.1, 0.6) : rng.uniform(1.5, 5)));
+    const double thickness = copper ? rng.uniform(0.1, 0.6) : rng.uniform(1.5, 5);  // random.hpp
+    const double angle = rng.uniform(0, 180);
+    b.parts.push_back(plate(copper ? Tissue::copper : Tissue::aluminium, c, fw, fh, angle, thickness));
   }
   s.focus = {rng.normal(0, 15), rng.normal(0, 15)};
   s.field_of_view_mm = std::max(hw, hh) * rng.uniform(2.0, 3.0);

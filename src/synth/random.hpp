@@ -2,6 +2,10 @@
 // The random source of one synthetic image. Seeded from (dataset seed, image index) only, so
 // an image's bytes do not depend on which thread made it or in what order. Our own generator
 // and distributions (not <random>'s, whose distributions differ between standard libraries).
+// Every draw is its own statement or an element of a braced list, never two in one call's
+// arguments or one expression's operands: C++ leaves their order open, and GCC (right to
+// left) and clang (left to right) made different images from one seed until they were named.
+// Named in the order GCC drew them, so the images stayed the same.
 #include <cstdint>
 
 namespace xnet::synth {

@@ -226,10 +226,12 @@ TEST(CollimatorDetector, MedianIouOverRandomPhantomsWithAndWithoutCollimator) {
     spec.display = i % 2 == 1;
     const bool collimated = i % 4 != 3;
     if (collimated) {
-      const cv::Point2d c(spec.size.width * rng.uniform(0.45, 0.55), spec.size.height * rng.uniform(0.45, 0.55));
-      spec.blades = rectangle_blades(c, spec.size.width * rng.uniform(0.3, 0.42),
-                                     spec.size.height * rng.uniform(0.3, 0.42), rng.uniform(-25.0, 25.0),
-                                     rng.uniform(3, 5));
+      // Draws named in GCC's order (a call's argument order is open; phantom.cpp).
+      const double cy = spec.size.height * rng.uniform(0.45, 0.55), cx = spec.size.width * rng.uniform(0.45, 0.55);
+      const int sides = rng.uniform(3, 5);
+      const double degrees = rng.uniform(-25.0, 25.0), hh = spec.size.height * rng.uniform(0.3, 0.42);
+      const double hw = spec.size.width * rng.uniform(0.3, 0.42);
+      spec.blades = rectangle_blades({cx, cy}, hw, hh, degrees, sides);
     }
     const double iou = detected_iou(spec);
     (collimated ? with : without).push_back(iou);

@@ -32,14 +32,25 @@ Phantom make_phantom(const PhantomSpec& spec) {
                 cv::LINE_AA);
     m += one;
   };
-  auto centre = [&] { return cv::Point2d(rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H); };
-  for (int i = 0; i < spec.soft_blobs; ++i)
-    blob(soft, centre(), rng.uniform(0.1, 0.3) * side, rng.uniform(0.08, 0.2) * side, rng.uniform(0, 180),
-         rng.uniform(0.6, 1.2));
+  // Each draw its own statement: C++ leaves a call's argument order open, and GCC's and
+  // clang's builds drew different phantoms from one seed (the order kept is GCC's).
+  auto centre = [&] {
+    const double y = rng.uniform(0.2, 0.8) * H, x = rng.uniform(0.2, 0.8) * W;
+    return cv::Point2d(x, y);
+  };
+  for (int i = 0; i < spec.soft_blobs; ++i) {
+    const double mu = rng.uniform(0.6, 1.2);
+    const int deg = rng.uniform(0, 180);
+    const double b = rng.uniform(0.08, 0.2) * side, a = rng.uniform(0.1, 0.3) * side;
+    blob(soft, centre(), a, b, deg, mu);
+  }
   for (const cv::Point2d& c : spec.anatomy_centres) blob(soft, c, 0.25 * side, 0.15 * side, 30, 1.0);
-  for (int i = 0; i < spec.bone_rods; ++i)
-    blob(bone, centre(), rng.uniform(0.1, 0.25) * side, rng.uniform(0.015, 0.04) * side, rng.uniform(0, 180),
-         rng.uniform(0.8, 1.5));
+  for (int i = 0; i < spec.bone_rods; ++i) {
+    const double mu = rng.uniform(0.8, 1.5);
+    const int deg = rng.uniform(0, 180);
+    const double b = rng.uniform(0.015, 0.04) * side, a = rng.uniform(0.1, 0.25) * side;
+    blob(bone, centre(), a, b, deg, mu);
+  }
   cv::GaussianBlur(soft, soft, cv::Size(0, 0), 0.02 * side);  // soft edges are never sharp
   cv::GaussianBlur(bone, bone, cv::Size(0, 0), 1.5);
 
