@@ -30,6 +30,8 @@ constexpr double max_field_share = 0.97;  // a larger detected field counts as n
 constexpr double min_levels = 200;
 // The cues' frames: their edges as shares of the shorter side from the image's border.
 constexpr std::array<double, 7> frame_edges = {0, 0.02, 0.05, 0.1, 0.2, 0.35, 1.0};
+// The top-hat cues' disc radii as shares of the shorter side (polarity_cues.hpp).
+constexpr std::array<double, 3> tophat_share = {1.0 / 64, 1.0 / 24, 1.0 / 10};
 
 }  // namespace
 
@@ -39,7 +41,8 @@ const std::array<const char*, PolarityCues::feature_count> PolarityCues::feature
     "edge",     "raw_edge", "display_edge", "raw_field", "display_field", "dark_end", "bright_end",
     "saturated", "ring_saturated", "raw_ring_saturated", "display_ring_saturated",
     "frame0",   "frame1",   "frame2",       "frame3",    "frame4",        "frame5",
-    "bin0",     "bin1",     "bin2",         "bin3",      "bin4",          "bin5",     "bin6", "bin7"};
+    "bin0",     "bin1",     "bin2",         "bin3",      "bin4",          "bin5",     "bin6", "bin7",
+    "tophat0",  "tophat1",  "tophat2",      "outside_contrast", "outside_bright", "outside_dark"};
 
 std::array<double, PolarityCues::feature_count> PolarityCues::features() const {
   // Saturation as a share of a hundredth of the image, capped: 0.2 % at the maximum counts
@@ -58,6 +61,10 @@ std::array<double, PolarityCues::feature_count> PolarityCues::features() const {
                                          as_display.field * as_display.ring_saturated};
   std::copy(frames.begin(), frames.end(), f.begin() + 11);
   std::copy(histogram.begin(), histogram.end(), f.begin() + 17);
+  std::copy(tophat.begin(), tophat.end(), f.begin() + 25);
+  f[28] = outside_contrast;
+  f[29] = outside_bright;
+  f[30] = outside_dark;
   return f;
 }
 
@@ -108,6 +115,33 @@ PolarityCues polarity_cues(const cv::Mat& pixels) {
   }
   cv::Mat field = exposed_field(n.size(), find_blade_edges(n), blade_margin_px);
   if (cv::countNonZero(field) < 0.05 * double(n.total())) field.setTo(1);
+  {
+    // The border beyond the blades, without their edge (the margin the field leaves out).
+    cv::Mat outside;
+    cv::dilate(field, outside, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(9, 9)));
+    outside = outside == 0;
+    const double share = cv::countNonZero(outside) / double(n.total());
+    if (share >= 0.02) {
+      cues.outside_contrast = cv::mean(n, outside)[0] - cv::mean(n, field)[0];
+      cues.outside_bright = cv::countNonZero((n >= 0.95) & outside) / (share * double(n.total()));
+      cues.outside_dark = cv::countNonZero((n <= 0.05) & outside) / (share * double(n.total()));
+    }
+  }
+  {
+    const double side = std::min(n.cols, n.rows);
+    for (std::size_t i = 0; i < cues.tophat.size(); ++i) {
+      const int r = std::max(1, int(std::lround(side * tophat_share[i])));
+      const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * r + 1, 2 * r + 1));
+      cv::Mat white, black, inner;
+      cv::morphologyEx(n, white, cv::MORPH_TOPHAT, disc, {-1, -1}, 1, cv::BORDER_REPLICATE);
+      cv::morphologyEx(n, black, cv::MORPH_BLACKHAT, disc, {-1, -1}, 1, cv::BORDER_REPLICATE);
+      // Away from the field's edge by the disc's size: the collimator's step is no structure.
+      cv::erode(field, inner, disc);
+      if (cv::countNonZero(inner) < 0.02 * double(n.total())) inner = cv::Mat(n.size(), CV_8U, cv::Scalar(255));
+      const double w = cv::mean(white, inner)[0], b = cv::mean(black, inner)[0];
+      cues.tophat[i] = w + b > 1e-9 ? (w - b) / (w + b) : 0.0;
+    }
+  }
   cv::Mat distance;
   const auto distance_to_edge = [&] {
     cv::Mat padded;
@@ -191,9 +225,9 @@ struct PolarityNetwork {
 };
 
 // Fitted by lab/fit_polarity.py on polarity_lab cues of xnet synth images only (polarity_lab
-// gen, seeds 31-34: 1080 images of every category at 256-384 px, both polarities, each at 8,
-// 12 and 16 bits and min-max stretched, raw ones also with the open beam clipped at full
-// scale), display errors weighted 4:1 (see the script).
+// gen, seeds 31-40: 2700 images of every category at 256 and 384 px, both polarities, each at
+// 8, 12 and 16 bits and min-max stretched, raw ones also with the open beam clipped at full
+// scale), display errors weighted 3:2 (see the script).
 constexpr PolarityNetwork polarity_ensemble[] = {
 #include "preprocess/polarity_weights.inc"
 };

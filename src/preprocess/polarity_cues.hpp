@@ -36,11 +36,21 @@ struct PolarityCues {
   std::array<double, 6> frames{};
   // Its histogram: shares in 8 equal bins of the scaled range.
   std::array<double, 8> histogram{};
+  // Compact structures brighter or darker than their surroundings, at three sizes (discs of
+  // 1/64, 1/24 and 1/10 of the shorter side), inside the field: (W - B) / (W + B) of the mean
+  // white and black top-hat. Bone, dense glands and cortex are bright in a display image and
+  // dark in a raw one, whatever the LUT did to the grey values.
+  std::array<double, 3> tophat{};
+  // Outside the blade finder's field (the collimated border), where it leaves at least 2 % of
+  // the image: its mean less the field's, and its shares within 5 % of either end. A raw
+  // image's shielded border is dark; a display image's is white, or black where an
+  // electronic shutter blanked it, and flat either way.
+  double outside_contrast = 0, outside_bright = 0, outside_dark = 0;
 
   // What the classifier weighs, in the order of `feature_names`: the cues above, saturation
   // only where the image spans enough grey levels to tell it from a flat open beam on one
   // quantisation level, the hypotheses' cues only where their detector found a field.
-  static constexpr int feature_count = 11 + 6 + 8;
+  static constexpr int feature_count = 11 + 6 + 8 + 3 + 3;
   static const std::array<const char*, feature_count> feature_names;
   std::array<double, feature_count> features() const;
 };

@@ -52,9 +52,10 @@ TEST(PolarityOfPixels, SyntheticRadiographsAtEveryDepth) {
   }
   for (const auto& [key, t] : tally)
     std::cout << key << ": " << t.first << "/" << t.second << "\n";
-  // The issue asks for 98 % of both. Measured by polarity_lab on 480 held-out synthetic
-  // images (seeds 41-42) at every depth: display 98.6-98.8 %, raw 96.6-97.0 % (polarity.hpp).
-  // This draw: display 75/75, raw 57/57. The bounds leave room for another draw's misses.
+  // The issue asks for 98 % of both. Measured by polarity_lab on 960 held-out synthetic
+  // images (seeds 41-44) at every depth: display 98.3 %, raw 99.2 % (polarity.hpp). This
+  // draw: display 75/75, raw 54/57 (one image, at every depth). The bounds allow one missed
+  // image of either polarity; a second fails.
   const auto [display_right, display_seen] = by_truth[Polarity::display];
   const auto [raw_right, raw_seen] = by_truth[Polarity::raw];
   EXPECT_GE(display_right, 0.96 * display_seen) << display_right << "/" << display_seen;
@@ -90,10 +91,9 @@ TEST(PolarityOfPixels, RawWithTheOpenBeamClippedAtFullScale) {
     }
   }
   std::cout << "clipped raw: " << right << "/" << seen << "\n";
-  // Reached: 63/66 (45/66 with the hand-set rules the fitted classifier replaced). The misses
-  // are a long leg whose field the anatomy fills, so its edge band holds little of the
-  // clipped open beam.
-  EXPECT_GE(right, 0.90 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
+  // Reached: 66/66 (63/66 before the top-hat and border cues, 45/66 with the hand-set rules
+  // the fitted classifier replaced).
+  EXPECT_GE(right, 0.95 * seen) << right << "/" << seen << ", first wrong: " << (wrong.empty() ? "" : wrong[0]);
 }
 
 // The segmenter tests' phantom: open beam, an ellipse of soft tissue, a bar of bone, dark
