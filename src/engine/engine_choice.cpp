@@ -78,14 +78,24 @@ EngineChoice choose_engine(const model::ModelFile& model, const EngineRequest& r
   check_member("--device", request.device, {"auto", "cpu", "cuda"});
   const bool gpu = request.device == "cuda" || (request.device == "auto" && request.cuda_available);
   EngineChoice choice;
+  const auto onednn_gap = xnet_onednn_unsupported(model);
+  const bool many = request.images == 0 || request.images >= kManyImages;
+  // bf16 is LibTorch's: on the CPU it pays where LibTorch runs anyway (many images, a network
+  // oneDNN does not run, LibTorch asked for or already in the program), not for a few images
+  // it would have to start for (~0.7 s against ~0.08 s saved an image, XNet-64 at 200^2).
+  const bool libtorch_anyway = many || !onednn_gap.empty() || request.engine == "libtorch" || request.libtorch_loaded;
   if (request.precision == "auto")
-    choice.precision = !gpu && cpu.native_bf16() ? Precision::bf16 : Precision::fp32;
+    choice.precision = !gpu && cpu.native_bf16() && libtorch_anyway && request.engine != "onednn" ? Precision::bf16
+                                                                                                 : Precision::fp32;
   else
     choice.precision = request.precision == "bf16" ? Precision::bf16 : Precision::fp32;
-  const std::string precision_why = request.precision != "auto" ? "as asked"
-                                    : gpu                       ? "on the GPU"
-                                    : cpu.native_bf16()         ? "the CPU has native bf16 (" + cpu.isa() + ")"
-                                                                : "no native bf16 on this CPU (" + cpu.isa() + ")";
+  const std::string precision_why =
+      request.precision != "auto"  ? "as asked"
+      : gpu                        ? "on the GPU"
+      : !cpu.native_bf16()         ? "no native bf16 on this CPU (" + cpu.isa() + ")"
+      : request.engine == "onednn" ? "oneDNN runs fp32"
+      : !libtorch_anyway           ? "bf16 would start LibTorch for " + std::to_string(request.images) + " image(s)"
+                                   : "the CPU has native bf16 (" + cpu.isa() + ")";
   if (gpu) {
     if (request.engine == "onednn")
       throw UsageError("--engine onednn runs on the CPU only (add --device cpu)");
@@ -95,8 +105,6 @@ EngineChoice choose_engine(const model::ModelFile& model, const EngineRequest& r
     return choice;
   }
   choice.device = "cpu";
-  const auto onednn_gap = xnet_onednn_unsupported(model);
-  const bool many = request.images == 0 || request.images >= kManyImages;
   if (request.engine == "onednn") {
     if (!onednn_gap.empty()) throw UsageError("--engine onednn does not run this model: " + onednn_gap);
     if (choice.precision == Precision::bf16)

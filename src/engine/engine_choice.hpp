@@ -38,6 +38,8 @@ struct EngineRequest {
   // Whether the program's LibTorch has a GPU; a program without LibTorch says whether one
   // built with CUDA could (then "auto" is LibTorch's to resolve).
   bool cuda_available = false;
+  // Whether LibTorch is started already (a command of xnet-torch): running on it costs nothing.
+  bool libtorch_loaded = false;
 };
 
 struct EngineChoice {
@@ -54,8 +56,10 @@ struct EngineChoice {
 // The one decision. Throws UsageError when the request cannot be met (--engine onednn for a
 // network oneDNN does not run, --precision bf16 on a GPU run oneDNN was asked for, ...).
 //   precision auto: bf16 on a CPU with native bf16 (XNet-64: 1.66x faster than fp32 on an EPYC
-//     with AVX512-BF16, masks agreeing on 99.95 % of pixels: README), else fp32 (bf16 emulated on AVX2 ran
-//     6.4x slower);
+//     with AVX512-BF16, masks agreeing on 99.95 % of pixels: README) where LibTorch runs anyway
+//     (many images, a network oneDNN does not run, --engine libtorch, or a program that links
+//     it); else fp32 (bf16 emulated on AVX2 ran 6.4x slower, and for a few images LibTorch's
+//     start costs more than bf16 saves);
 //   engine auto: a GPU run and bf16 run on LibTorch; fp32 on the CPU runs on oneDNN (no
 //     LibTorch start, ~0.7 s) unless the network is not one it runs or the run has so many
 //     images (kManyImages) that LibTorch's Winograd layers pay that start back.

@@ -43,7 +43,7 @@ void provide_hand_off(void (*hand_off)(), bool cuda_possible) {
 
 EngineChoice plan_engine(const std::filesystem::path& model_file, const EngineOptions& options) {
   const EngineRequest request{options.engine, options.precision, options.device, options.expected_images,
-                              cuda_available()};
+                              cuda_available(), options.libtorch_started.value_or(libtorch_factory.load() != nullptr)};
   EngineChoice choice;
   try {
     choice = choose_engine(ModelArchive(model_file).description(), request, cpu_features());

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct EngineOptions {
   std::size_t expected_images = 0;  // images this engine will see (0 = many)
   std::string engine = "auto";     // auto|onednn|libtorch
   std::string precision = "auto";  // auto|fp32|bf16
+  // Whether LibTorch runs without a start of its own (engine_choice.hpp); unset: whether this
+  // program links it. bench says false, to choose as predict's launcher (no LibTorch) does.
+  std::optional<bool> libtorch_started;
 };
 
 class LogitsEngine {

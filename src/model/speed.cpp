@@ -105,7 +105,8 @@ nlohmann::json measure_speed(const SpeedOptions& o) {
     std::filesystem::path file;
     ~Remove() { std::filesystem::remove(file); }
   } remove{file};
-  const engine::EngineOptions options{o.device, o.threads, o.images, o.engine, o.precision};
+  // Chosen as predict's launcher chooses: LibTorch not yet started.
+  const engine::EngineOptions options{o.device, o.threads, o.images, o.engine, o.precision, false};
   const auto engine = engine::open_engine(file, options);
   cv::Mat image(size, size, CV_32F);
   cv::randn(image, 0.0, 1.0);

@@ -95,7 +95,7 @@ struct Segmenter::Impl {
 };
 
 engine::EngineOptions engine_options(const SegmenterOptions& options) {
-  return {options.device, options.threads, options.expected_images, options.engine, options.precision};
+  return {options.device, options.threads, options.expected_images, options.engine, options.precision, std::nullopt};
 }
 
 Segmenter::Segmenter(const std::filesystem::path& model_file, SegmenterOptions options)

@@ -46,18 +46,36 @@ TEST(EngineChoice, FewImagesOfXNetRunOnOneDnnInFp32WithoutNativeBf16) {
   EXPECT_EQ(choice.describe(), "oneDNN fp32");
 }
 
-TEST(EngineChoice, NativeBf16MakesAutoBf16OnLibTorch) {
-  const auto choice = choose_engine(xnet_model(), images(1), zen5());
+TEST(EngineChoice, NativeBf16MakesAutoBf16OnLibTorchWhereLibTorchRunsAnyway) {
+  const auto choice = choose_engine(xnet_model(), images(kManyImages), zen5());
   EXPECT_EQ(choice.engine, EngineKind::libtorch);
   EXPECT_EQ(choice.precision, Precision::bf16);
   EXPECT_FALSE(choice.winograd) << "Winograd weights are fp32 only";
   EXPECT_NE(choice.reason.find("avx512_bf16"), std::string::npos) << choice.reason;
-  auto fp32 = images(1);
+  auto fp32 = images(kManyImages);
   fp32.precision = "fp32";
-  EXPECT_EQ(choose_engine(xnet_model(), fp32, zen5()).engine, EngineKind::onednn);
+  EXPECT_EQ(choose_engine(xnet_model(), fp32, zen5()).precision, Precision::fp32);
   auto amx = CpuFeatures{};
   amx.amx = true;
-  EXPECT_EQ(choose_engine(xnet_model(), images(1), amx).precision, Precision::bf16);
+  EXPECT_EQ(choose_engine(xnet_model(), images(0), amx).precision, Precision::bf16);
+  // LibTorch already started (a command of xnet-torch), or a network only it runs: bf16 for one image.
+  auto started = images(1);
+  started.libtorch_loaded = true;
+  EXPECT_EQ(choose_engine(xnet_model(), started, zen5()).precision, Precision::bf16);
+  EXPECT_EQ(choose_engine(xnet_model(16, "unet"), images(1), zen5()).precision, Precision::bf16);
+}
+
+TEST(EngineChoice, AFewImagesStayOnOneDnnFp32RatherThanStartLibTorchForBf16) {
+  // LibTorch's start (~0.7 s) costs more than bf16 saves on a few images (~0.08 s each).
+  for (const std::size_t n : {std::size_t{1}, kManyImages - 1}) {
+    const auto choice = choose_engine(xnet_model(), images(n), zen5());
+    EXPECT_EQ(choice.engine, EngineKind::onednn) << n;
+    EXPECT_EQ(choice.precision, Precision::fp32) << n;
+    EXPECT_NE(choice.reason.find("would start LibTorch"), std::string::npos) << choice.reason;
+  }
+  auto bf16 = images(1);
+  bf16.precision = "bf16";
+  EXPECT_EQ(choose_engine(xnet_model(), bf16, zen5()).engine, EngineKind::libtorch) << "as asked";
 }
 
 TEST(EngineChoice, ManyImagesGoToLibTorchsWinogradLayers) {
@@ -83,9 +101,9 @@ TEST(EngineChoice, NetworksOneDnnDoesNotRunGoToLibTorchOrAreRefusedWhenItIsAsked
   onednn.engine = "onednn";
   EXPECT_THROW(choose_engine(xnet_model(16, "unet"), onednn, avx2()), UsageError);
   EXPECT_EQ(choose_engine(xnet_model(), onednn, avx2()).engine, EngineKind::onednn);
-  EXPECT_THROW(choose_engine(xnet_model(), onednn, zen5()), UsageError) << "auto precision is bf16 there: oneDNN runs fp32";
-  onednn.precision = "fp32";
-  EXPECT_EQ(choose_engine(xnet_model(), onednn, zen5()).engine, EngineKind::onednn);
+  EXPECT_EQ(choose_engine(xnet_model(), onednn, zen5()).precision, Precision::fp32) << "auto: what oneDNN runs";
+  onednn.precision = "bf16";
+  EXPECT_THROW(choose_engine(xnet_model(), onednn, zen5()), UsageError) << "oneDNN runs fp32 only";
 }
 
 TEST(EngineChoice, AGpuRunIsLibTorchsInFp32UnlessBf16IsAsked) {

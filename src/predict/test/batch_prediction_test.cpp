@@ -428,12 +428,14 @@ TEST_F(PredictCommandTest, Bf16WhereTheCpuHasItAgreesWithFp32) {
   const auto model = test::write_tiny_model(dir_ / "blocked", 3, engine::onednn_channel_block(), 64);
   const std::string in = (dir_ / "in").string();
   const auto bf16 = test::run("predict " + model.string() + " " + in + " --out " + (dir_ / "a").string() +
-                              " --threads 2 --device cpu");
+                              " --threads 2 --device cpu --precision bf16");
   ASSERT_EQ(bf16.status, 0) << bf16.output;
-  EXPECT_NE(bf16.output.find("network on LibTorch bf16"), std::string::npos) << "auto is bf16 here: " << bf16.output;
+  EXPECT_NE(bf16.output.find("network on LibTorch bf16"), std::string::npos) << bf16.output;
+  // Two images: auto keeps oneDNN's fp32 rather than start LibTorch for bf16.
   const auto fp32 = test::run("predict " + model.string() + " " + in + " --out " + (dir_ / "b").string() +
-                              " --threads 2 --device cpu --precision fp32");
+                              " --threads 2 --device cpu");
   ASSERT_EQ(fp32.status, 0) << fp32.output;
+  EXPECT_NE(fp32.output.find("network on oneDNN fp32"), std::string::npos) << fp32.output;
   for (const char* stem : {"a", "b"}) {
     const cv::Mat a = read_mask(dir_ / "a", stem), b = read_mask(dir_ / "b", stem);
     ASSERT_EQ(a.size(), b.size()) << stem;
