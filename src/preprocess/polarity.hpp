@@ -39,7 +39,8 @@ std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 
 // The image-based method, from the values alone (no bit depth, no absolute scale): a
 // small neural network (5 averaged, 8 tanh units each) on the cues of polarity_cues.hpp, on
-// the image shrunk to at most 256 px and scaled by its 0.1..99.9 percentile range. What each cue sees:
+// the image shrunk to at most 256 px and scaled by its 0.1..99.9 percentile range. What the
+// cues see:
 //  - saturation: a display image is windowed on the anatomy and what lies beyond the window
 //    (bone peaks, the collimator) is clipped to white; a detector's raw signal stays below
 //    full scale, unless it clipped the open beam, which then fills the band along the field;
@@ -55,8 +56,8 @@ std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 //    flat in a display one.
 // The weights were fitted on synthetic images only (lab/fit_polarity.py on polarity_lab cues,
 // seeds 31-40). Measured on 960 held-out synthetic images (seeds 41-44, every category, 256
-// and 384 px; each saved at 8, 12 and 16 bits): display 98.3 % (1395/1419; 96.4-97.4 % on
-// the two 256 px seeds, 99.2-100 % on the 384 px ones), raw 99.2 % (1450/1461), raw with the
+// and 384 px; each saved at 8, 12 and 16 bits): display 98.3 % of 1419 copies (96.4-97.4 % on
+// the two 256 px seeds, 99.2-100 % on the 384 px ones), raw 99.2 % of 1461, raw with the
 // open beam clipped at full scale 97.1 %; the real display radiographs of the shared data 188
 // of 188. (Before the top-hat and border cues: display 98.6 %, raw 96.6-97.0 % on seeds 41-42
 // of an older generator; the hand-set rules before that: raw 83 %.) Display errors weigh 3:2
