@@ -225,9 +225,9 @@ struct PolarityNetwork {
 };
 
 // Fitted by lab/fit_polarity.py on polarity_lab cues of xnet synth images only (polarity_lab
-// gen, seeds 31-40: 2700 images of every category at 256 and 384 px, both polarities, each at
-// 8, 12 and 16 bits and min-max stretched, raw ones also with the open beam clipped at full
-// scale), display errors weighted 3:2 (see the script).
+// gen, seeds 31-40 and 46-49: 3780 images of every category at 256, 384 and 512 px, both
+// polarities, each at 8, 12 and 16 bits and min-max stretched, raw ones also with the open
+// beam clipped at full scale), display errors weighted 3:1 (see the script).
 constexpr PolarityNetwork polarity_ensemble[] = {
 #include "preprocess/polarity_weights.inc"
 };

@@ -55,13 +55,14 @@ std::optional<Polarity> polarity_from_metadata(const Radiograph& radiograph);
 //  - the collimated border beyond the blades: dark in a raw image, white or blanked black and
 //    flat in a display one.
 // The weights were fitted on synthetic images only (lab/fit_polarity.py on polarity_lab cues,
-// seeds 31-40). Measured on 960 held-out synthetic images (seeds 41-44, every category, 256
-// and 384 px; each saved at 8, 12 and 16 bits): display 98.3 % of 1419 copies (96.4-97.4 % on
-// the two 256 px seeds, 99.2-100 % on the 384 px ones), raw 99.2 % of 1461, raw with the
-// open beam clipped at full scale 97.1 %; the real display radiographs of the shared data 188
-// of 188. (Before the top-hat and border cues: display 98.6 %, raw 96.6-97.0 % on seeds 41-42
-// of an older generator; the hand-set rules before that: raw 83 %.) Display errors weigh 3:2
-// in the fit: raw data mostly arrives as DICOM For Processing, which the metadata decides.
+// seeds 31-40 and 46-49). Measured on 1200 held-out synthetic images (seeds 41-45, every
+// category, 256, 384 and 512 px; each saved at 8, 12 and 16 bits): display 98.8 % of 1779
+// copies (97.4-98.2 % at 256 px, 99.2-100 % at 384 and 512 px), raw 98.2 % of 1821 (97.4-98.6 %
+// at 256 and 384 px, 99.7 % at 512 px, xnet synth's default), raw with the open beam clipped at
+// full scale 95.7 %; the real display radiographs of the shared data 188 of 188. (Before the
+// top-hat and border cues: display 96.4-99.2 %, raw 96.1-96.6 % on seeds 41-42; the hand-set
+// rules before that: raw 83 %.) Display errors weigh 3:1 in the fit: raw data mostly arrives
+// as DICOM For Processing, which the metadata decides.
 Polarity detect_polarity_of_pixels(const cv::Mat& pixels);
 
 // "raw" / "display"; "option" / "dicom" / "pixels".
