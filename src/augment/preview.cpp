@@ -6,21 +6,17 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
+#include "infer/overlay.hpp"
 
 namespace xnet {
 
 namespace {
 constexpr int gap = 4;  // pixels of white between tiles
 
+// The overlay's colours (infer/overlay.hpp); pixels not labelled magenta, black anything else.
 cv::Vec3b colour_of(std::uint8_t value) {
-  switch (value) {
-    case label::open_beam: return {255, 255, 255};
-    case label::soft_tissue: return {0, 255, 255};
-    case label::bone: return {255, 0, 0};
-    case label::collimator: return {128, 128, 128};
-    case label::ignore: return {255, 0, 255};
-    default: return {0, 0, 0};
-  }
+  if (value < label::max_classes) return label_colour(value);
+  return value == label::ignore ? cv::Vec3b(255, 0, 255) : cv::Vec3b(0, 0, 0);
 }
 
 cv::Mat tile_of(const AugmentedPair& pair) {

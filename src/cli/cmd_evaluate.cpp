@@ -29,9 +29,11 @@ void add_evaluate_command(CLI::App& app) {
       ->check(CLI::IsMember({"all", "train", "val", "test"}))
       ->capture_default_str();
   cmd->add_option("--out", opt->evaluate.out,
-                  "Folder for metrics.json and examples/ (default: the current folder, so that a run's "
-                  "own metrics.json is never overwritten unasked)")
+                  "Folder for metrics.json and examples/ (default: the current folder)")
       ->capture_default_str();
+  cmd->add_flag("--replace-run-metrics", opt->evaluate.replace_run_metrics,
+                "Let --out be a training run's folder and replace the metrics.json and examples/ that "
+                "training wrote there (refused otherwise)");
   cmd->add_option("--examples", opt->evaluate.examples, "Best and worst images kept as overlays")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

@@ -22,7 +22,10 @@ namespace xnet {
 struct EvaluateOptions {
   std::string split = "all";  // all|train|val|test (split.csv beside the model)
   std::filesystem::path out = ".";  // metrics.json and examples/ go here
-  int examples = 3;  // best and worst images by accuracy, as overlays for the report
+  // A training run's folder (history.csv or checkpoint.pt beside metrics.json) keeps the
+  // metrics training wrote unless this is set: evaluate_samples refuses it before any work.
+  bool replace_run_metrics = false;
+  int examples = 3;  // best and worst images by weighted F1, as overlays for the report
   bool show_progress = true;
 };
 
@@ -39,9 +42,9 @@ std::vector<cv::Mat> measured_probabilities(const Segmentation& s, int classes);
 // What segments one radiograph of a category: a Segmenter, the classical baseline, ...
 using SegmentFunction = std::function<Segmentation(const Radiograph&, const std::string& category)>;
 
-// The one measurement every segmentation gets: each sample segmented by `segment` and counted
-// against its mask, `classes` 3 or 4 (3: truth pixels labelled 3 are left out). Writes
-// out/metrics.json and out/examples/ (atomically) and returns what was written.
+// Each sample segmented by `segment` and measured against its mask (eval/measurement.hpp, as
+// training measures its test split), `classes` 3 or 4 (3: truth pixels labelled 3 are left
+// out). Writes out/metrics.json and out/examples/ (atomically) and returns what was written.
 Evaluation evaluate_samples(const SegmentFunction& segment, int classes, const std::vector<Sample>& samples,
                             const EvaluateOptions& options);
 

@@ -7,6 +7,8 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/labels.hpp"
+#include "infer/overlay.hpp"
 #include "report/charts.hpp"
 
 namespace xnet::report {
@@ -270,15 +272,20 @@ std::string example_caption(const nlohmann::json& caption) {
 
 std::string examples(const RunFolder& run) {
   if (run.examples.empty()) return not_available(run.examples_missing);
-  // The colours of train/evaluation.cpp's overlays (augment/preview.hpp colour_labels).
+  // The overlay's own colours (infer/overlay.hpp), so the legend cannot drift from the images.
+  std::string legend;
+  for (const auto& [value, name] : {std::pair{label::open_beam, "open beam"}, std::pair{label::soft_tissue, "soft tissue"},
+                                    std::pair{label::bone, "bone"}, std::pair{label::collimator, "collimator"}}) {
+    const cv::Vec3b bgr = label_colour(value);
+    char swatch[96];
+    std::snprintf(swatch, sizeof swatch, "<span class=\"swatch\" style=\"background:#%02x%02x%02x\"></span> ",
+                  bgr[2], bgr[1], bgr[0]);
+    legend += swatch + std::string(name) + " ";
+  }
   std::string body =
-      "<p class=\"note\">Images at the network's input size, as the network saw them. Truth and "
-      "prediction: <span class=\"swatch\" style=\"background:#fff\"></span> open beam "
-      "<span class=\"swatch\" style=\"background:#ff0\"></span> soft tissue "
-      "<span class=\"swatch\" style=\"background:#00f\"></span> bone "
-      "<span class=\"swatch\" style=\"background:#808080\"></span> collimator "
-      "<span class=\"swatch\" style=\"background:#f0f\"></span> not labelled (ignored); "
-      "errors: wrong pixels in red.</p>\n";
+      "<p class=\"note\">Training's test images at the network's input size, as the network saw "
+      "them; those of <code>xnet evaluate</code> at full resolution. Truth and prediction are "
+      "tinted: " + legend + "(pixels not labelled left untinted); errors: wrong pixels in red.</p>\n";
   for (const Example& e : run.examples) {
     body += "<div class=\"example\"><h3>" + escape(e.kind) + " #" + std::to_string(e.rank) + "</h3>\n";
     if (e.caption) body += "<p class=\"caption\">" + escape(example_caption(*e.caption)) + "</p>\n";

@@ -1,7 +1,7 @@
 #pragma once
 // Scoring a network on cached samples at the network's input size: the validation figures of
-// every epoch (loss, accuracy, weighted F1) and the test metrics at the end (metrics.json of
-// contract.md, through eval/metrics.hpp), with the best and worst test images for the report.
+// every epoch (loss, accuracy, weighted F1) and the test metrics at the end, measured as
+// `xnet evaluate` measures (eval/measurement.hpp), here on the images as the network saw them.
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -33,12 +33,12 @@ ValidationScores validate(torch::nn::Module& net,
                           const LossOptions& loss, int classes, int batch_size,
                           const torch::Device& device);
 
-// contract.md's metrics.json for cache[indices]; when examples_dir is not empty, also writes
-// the `examples` best and worst images by weighted F1 there (layout of report/run_folder.hpp).
+// Writes out/metrics.json (contract.md) for cache[indices] and out/examples/ with the
+// `examples` best and worst images (eval/measurement.hpp); returns the metrics.json.
 nlohmann::json test_metrics(torch::nn::Module& net,
                             const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                             const std::vector<CachedSample>& cache, const std::vector<int>& indices,
                             int classes, int batch_size, const torch::Device& device,
-                            const std::filesystem::path& examples_dir, int examples);
+                            const std::filesystem::path& out, int examples);
 
 }  // namespace xnet

@@ -411,8 +411,7 @@ TrainResult Session::run() {
     best.net->to(device_);
     auto best_forward = [&](const torch::Tensor& x) { return best.net->forward(x); };
     result.metrics = test_metrics(*best.net, best_forward, data_.cache, test, data_.classes,
-                                  o_.batch_size, device_, o_.out / "examples", o_.examples);
-    write_text_atomically(o_.out / "metrics.json", result.metrics.dump(2));
+                                  o_.batch_size, device_, o_.out, o_.examples);
   }
   return result;
 }

@@ -10,6 +10,7 @@
 
 #include "augment/intensity.hpp"
 #include "augment/preview.hpp"
+#include "infer/overlay.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
 
@@ -369,7 +370,7 @@ TEST(Preview, WritesAGridOfPairs) {
   EXPECT_EQ(grid.cols, 3 * (2 * 100 + 4) + 2 * 4);
   EXPECT_EQ(grid.rows, 2 * 100 + 4);
   // The untouched pair comes first: its label tile shows bone blue where the bar is.
-  EXPECT_EQ(grid.at<cv::Vec3b>(50, 100 + 4 + 100 / 3 + 2), cv::Vec3b(255, 0, 0));
+  EXPECT_EQ(grid.at<cv::Vec3b>(50, 100 + 4 + 100 / 3 + 2), label_colour(label::bone));
 }
 
 }  // namespace

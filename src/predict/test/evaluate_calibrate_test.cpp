@@ -94,6 +94,26 @@ TEST_F(EvaluateCommandTest, SplitComesFromTheRunsSplitCsv) {
   EXPECT_EQ(nlohmann::json::parse(in)["images"], 2);
 }
 
+TEST_F(EvaluateCommandTest, KeepsATrainingRunsOwnMetricsUnlessAsked) {
+  // dir_ holds the model; history.csv and metrics.json make it a training run's folder.
+  std::ofstream(dir_ / "history.csv") << "epoch,train_loss\n1,0.5\n";
+  const std::string trained = "{\"images\": 99}\n";
+  std::ofstream(dir_ / "metrics.json") << trained;
+  const std::string command = "evaluate " + model_.string() + " " + data_.string() + " --out " + dir_.string() +
+                              " --threads 1 --device cpu";
+  const auto refused = test::run(command);
+  EXPECT_NE(refused.status, 0) << refused.output;
+  EXPECT_NE(refused.output.find((dir_ / "metrics.json").string()), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("--replace-run-metrics"), std::string::npos) << refused.output;
+  std::ifstream kept(dir_ / "metrics.json");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), trained);
+
+  const auto replaced = test::run(command + " --replace-run-metrics");
+  ASSERT_EQ(replaced.status, 0) << replaced.output;
+  std::ifstream in(dir_ / "metrics.json");
+  EXPECT_EQ(nlohmann::json::parse(in)["images"], 4);
+}
+
 TEST_F(EvaluateCommandTest, CalibrateStoresWhatLoadModelReadsBack) {
   std::ofstream(dir_ / "split.csv") << "image,split\nimages/hand_000.png,train\nimages/hand_001.png,val\n"
                                        "images/hand_002.png,val\nimages/hand_003.png,test\n";

@@ -12,6 +12,8 @@
 
 #include "core/error.hpp"
 #include "eval/metrics.hpp"
+#include "core/labels.hpp"
+#include "infer/overlay.hpp"
 #include "report/html_report.hpp"
 
 namespace xnet::report {
@@ -117,7 +119,11 @@ TEST(Report, ContainsEverySectionSelfContained) {
   EXPECT_NE(text.find("Top class (max probability): ECE 0."), std::string::npos);
   EXPECT_NE(html.find("lamb leg"), std::string::npos);
   EXPECT_NE(html.find("hand: hand_003.png, accuracy 0.970"), std::string::npos);  // caption
-  EXPECT_NE(html.find("not labelled (ignored)"), std::string::npos);               // colour legend
+  // The colour legend in the overlay's own colours.
+  const cv::Vec3b bone = label_colour(label::bone);
+  char swatch[64];
+  std::snprintf(swatch, sizeof swatch, "background:#%02x%02x%02x\"></span> bone", bone[2], bone[1], bone[0]);
+  EXPECT_NE(html.find(swatch), std::string::npos);
   EXPECT_EQ(occurrences(html, "data:image/png;base64,"), 7u);
   EXPECT_EQ(occurrences(html, "not available"), 2u);  // worst #1 has no errors panel, no comparison
   // Nothing from the network: no scripts, links or remote sources (SVG namespaces are names).
