@@ -37,6 +37,11 @@ void add_evaluate_command(CLI::App& app) {
   cmd->add_option("--examples", opt->evaluate.examples, "Best and worst images kept as overlays")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--boundary-tolerance", opt->evaluate.boundary_tolerance,
+                  "Pixels within which a predicted class boundary counts as right (boundary F1, at the "
+                  "input's full resolution; HD95 is reported beside it)")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
   cmd->add_flag("--network-only", opt->segmenter.network_only,
                 "Measure the plain argmax of the network at full resolution (no threshold, clean-up or collimator)");
   add_segmenter_options(*cmd, opt->segmenter);

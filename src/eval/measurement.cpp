@@ -1,6 +1,7 @@
 #include "eval/measurement.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -25,7 +26,8 @@ ImageScore score_image(const cv::Mat& truth, const cv::Mat& predicted, int class
   return {s.accuracy.value_or(1.0), s.weighted.f1.value_or(s.accuracy ? 0.0 : 1.0)};
 }
 
-Measurement::Measurement(int classes, int examples) : examples_(std::max(0, examples)), metrics_(classes) {}
+Measurement::Measurement(int classes, int examples, double boundary_tolerance_px)
+    : examples_(std::max(0, examples)), metrics_(classes), boundary_(classes, boundary_tolerance_px) {}
 
 void Measurement::keep(std::vector<Example>& list, const Example& e, bool best) {
   // Ties: the image seen first stays ahead (upper_bound).
@@ -40,6 +42,7 @@ void Measurement::keep(std::vector<Example>& list, const Example& e, bool best) 
 
 void Measurement::add(const SegmentedImage& image, const std::vector<cv::Mat>& probabilities) {
   metrics_.add(image.truth, image.predicted, probabilities, image.category);
+  boundary_.add(image.truth, image.predicted, image.mm_per_pixel);
   if (examples_ == 0) return;
   if (image.gray8.type() != CV_8UC1 || image.gray8.size() != image.truth.size())
     throw Error("evaluation of " + image.name + ": the shown image must be 8-bit gray, the size of its labels");
@@ -60,8 +63,50 @@ cv::Mat error_map(const SegmentedImage& image) {
 
 }  // namespace
 
+namespace {
+nlohmann::json value(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+}  // namespace
+
+nlohmann::json Measurement::json() const {
+  nlohmann::json metrics = to_json(metrics_.result());
+  const auto figures = boundary_.result();
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    auto& c = metrics["per_class"][label::names[k]];
+    c["boundary_f1"] = value(figures[k].f1);
+    c["boundary_precision"] = value(figures[k].precision);
+    c["boundary_recall"] = value(figures[k].recall);
+    c["hd95_px"] = value(figures[k].hd95_px);
+    c["hd95_mm"] = value(figures[k].hd95_mm);
+  }
+  metrics["boundary_tolerance_px"] = boundary_.tolerance_px();
+  return metrics;
+}
+
+std::string Measurement::table() const {
+  std::string out = format_table(metrics_.result());
+  char line[160];
+  std::snprintf(line, sizeof line, "\nboundaries (tolerance %.3g px)  %-9s %-9s %-9s %-9s %s\n", boundary_.tolerance_px(),
+                "F1", "precision", "recall", "HD95 px", "HD95 mm");
+  out += line;
+  const auto cell = [](const std::optional<double>& v, const char* format) {
+    char buf[32];
+    if (!v) return std::string("-");
+    std::snprintf(buf, sizeof buf, format, *v);
+    return std::string(buf);
+  };
+  const auto figures = boundary_.result();
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    std::snprintf(line, sizeof line, "  %-28s %-9s %-9s %-9s %-9s %s\n", label::names[k].c_str(),
+                  cell(figures[k].f1, "%.3f").c_str(), cell(figures[k].precision, "%.3f").c_str(),
+                  cell(figures[k].recall, "%.3f").c_str(), cell(figures[k].hd95_px, "%.2f").c_str(),
+                  cell(figures[k].hd95_mm, "%.2f").c_str());
+    out += line;
+  }
+  return out;
+}
+
 nlohmann::json Measurement::write(const fs::path& out) const {
-  const nlohmann::json metrics = to_json(metrics_.result());
+  const nlohmann::json metrics = json();
   ensure_directory(out);
   write_text_atomically(out / "metrics.json", metrics.dump(2) + "\n");
   if (examples_ == 0) return metrics;

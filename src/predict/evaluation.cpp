@@ -49,20 +49,23 @@ Evaluation evaluate_samples(const SegmentFunction& segment, int classes, const s
     throw file_error(options.out / "metrics.json",
                      "is the training run's own test result; give another --out (e.g. " +
                          (options.out / "evaluation").string() + ") or --replace-run-metrics");
-  eval::Measurement measurement(classes, options.examples);
+  eval::Measurement measurement(classes, options.examples, options.boundary_tolerance);
   std::optional<Progress> progress;
   if (options.show_progress) progress.emplace("evaluate", samples.size());
   for (const auto& sample : samples) {
     auto [radiograph, truth] = read_labelled(sample);  // sizes checked against each other
     if (classes == 3) truth.setTo(label::ignore, truth == label::collimator);
     const Segmentation s = segment(radiograph, sample.category);
-    measurement.add({sample.name, sample.category, display_gray8(radiograph, s.polarity), truth, s.labels},
+    std::optional<double> mm_per_pixel;
+    if (const auto& spacing = radiograph.pixel_spacing_mm) mm_per_pixel = 0.5 * ((*spacing)[0] + (*spacing)[1]);
+    measurement.add({sample.name, sample.category, display_gray8(radiograph, s.polarity), truth, s.labels,
+                     mm_per_pixel},
                     measured_probabilities(s, classes));
     if (progress) progress->advance();
   }
   if (progress) progress->finish();
   const nlohmann::json metrics = measurement.write(options.out);
-  return {metrics, eval::format_table(measurement.result())};
+  return {metrics, measurement.table()};
 }
 
 }  // namespace xnet

@@ -26,6 +26,7 @@ struct EvaluateOptions {
   // metrics training wrote unless this is set: evaluate_samples refuses it before any work.
   bool replace_run_metrics = false;
   int examples = 3;  // best and worst images by weighted F1, as overlays for the report
+  double boundary_tolerance = 2;  // px, of the boundary F1 (eval/boundary.hpp; issue 17)
   bool show_progress = true;
 };
 

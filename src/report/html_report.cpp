@@ -133,17 +133,35 @@ std::string per_class(const RunFolder& run) {
   if (!run.metrics) return not_available(run.metrics_missing);
   const json& m = *run.metrics;
   const json pc = m.value("per_class", json::object());
+  // Boundary columns where the metrics have them (eval/measurement.hpp; older runs do not).
+  const auto tolerance = number(m, "boundary_tolerance_px");
   std::string body =
       "<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>IoU</th>"
-      "<th>ROC AUC</th><th>support (pixels)</th></tr>\n";
-  auto row = [](const std::string& name, const json& c) {
-    return "<tr><th>" + escape(name) + "</th>" + cell(number(c, "precision")) +
-           cell(number(c, "recall")) + cell(number(c, "f1")) + cell(number(c, "iou")) +
-           cell(number(c, "auc")) + cell(number(c, "support"), "%.0f") + "</tr>\n";
+      "<th>ROC AUC</th><th>support (pixels)</th>" +
+      std::string(tolerance ? "<th>boundary F1</th><th>HD95 (px)</th><th>HD95 (mm)</th>" : "") + "</tr>\n";
+  auto row = [&](const std::string& name, const json& c, bool boundary) {
+    std::string r = "<tr><th>" + escape(name) + "</th>" + cell(number(c, "precision")) +
+                    cell(number(c, "recall")) + cell(number(c, "f1")) + cell(number(c, "iou")) +
+                    cell(number(c, "auc")) + cell(number(c, "support"), "%.0f");
+    if (tolerance)
+      r += boundary ? cell(number(c, "boundary_f1")) + cell(number(c, "hd95_px"), "%.2f") +
+                          cell(number(c, "hd95_mm"), "%.2f")
+                    : "<td></td><td></td><td></td>";
+    return r + "</tr>\n";
   };
-  for (const auto& name : class_names(m)) body += row(name, pc.value(name, json::object()));
-  body += row("support-weighted", m.value("weighted", json::object()));
-  return body + "</table>\n<p class=\"note\">&ndash; = does not exist (class absent from the truth, or never predicted).</p>\n";
+  for (const auto& name : class_names(m)) body += row(name, pc.value(name, json::object()), true);
+  body += row("support-weighted", m.value("weighted", json::object()), false);
+  std::string note = "&ndash; = does not exist (class absent from the truth, or never predicted).";
+  if (tolerance) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  " Boundary F1: a boundary pixel is right within %.3g px of the other side&rsquo;s; "
+                  "HD95: the 95th-percentile boundary distance; both at the resolution measured "
+                  "(training: the network&rsquo;s input; <code>xnet evaluate</code>: the radiograph&rsquo;s).",
+                  *tolerance);
+    note += buf;
+  }
+  return body + "</table>\n<p class=\"note\">" + note + "</p>\n";
 }
 
 std::string confusion_matrix(const RunFolder& run) {

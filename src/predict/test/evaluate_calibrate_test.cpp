@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "eval/boundary.hpp"
 #include "model/model_file.hpp"
 #include "predict_fixture.hpp"
 
@@ -63,11 +64,13 @@ TEST_F(EvaluateCommandTest, MetricsAgreeWithTheMasksPredictWrites) {
                                 (dir_ / "pred").string() + " --threads 1 --device cpu");
   ASSERT_EQ(p.status, 0) << p.output;
   const auto e = test::run("evaluate " + model_.string() + " " + data_.string() + " --out " +
-                                (dir_ / "eval").string() + " --threads 1 --device cpu");
+                                (dir_ / "eval").string() + " --boundary-tolerance 3 --threads 1 --device cpu");
   ASSERT_EQ(e.status, 0) << e.output;
+  EXPECT_NE(e.output.find("boundaries (tolerance 3 px)"), std::string::npos) << e.output;
   std::ifstream in(dir_ / "eval" / "metrics.json");
   const auto metrics = nlohmann::json::parse(in);
   EXPECT_EQ(metrics["images"], 4);
+  EXPECT_EQ(metrics["boundary_tolerance_px"], 3.0);
   // Best and worst images in report/run_folder.hpp's layout.
   for (const char* file : {"best_1_image.png", "best_1_truth.png", "best_1_prediction.png", "worst_1_errors.png",
                            "worst_3.json"})
@@ -82,6 +85,30 @@ TEST_F(EvaluateCommandTest, MetricsAgreeWithTheMasksPredictWrites) {
       EXPECT_NEAR(f1.get<double>(), *count.f1[k], 0.01) << k;
     }
   }
+  // Boundary figures of the full-resolution masks predict wrote, at the tolerance asked for.
+  eval::BoundaryAccumulator boundary(classes, 3.0);
+  for (const auto& entry : fs::directory_iterator(data_ / "masks")) {
+    cv::Mat truth = cv::imread(entry.path().string(), cv::IMREAD_UNCHANGED);
+    if (classes == 3) truth.setTo(255, truth == 3);
+    boundary.add(truth, cv::imread((dir_ / "pred" / (entry.path().stem().string() + "_mask.png")).string(),
+                                   cv::IMREAD_UNCHANGED),
+                 std::nullopt);
+  }
+  const auto figures = boundary.result();
+  int measured = 0;
+  for (int k = 0; k < classes; ++k) {
+    const auto& c = metrics["per_class"][metrics["classes"][k].get<std::string>()];
+    ASSERT_TRUE(c.contains("boundary_f1") && c.contains("hd95_px") && c.contains("hd95_mm")) << k;
+    EXPECT_TRUE(c["hd95_mm"].is_null()) << k;  // PNG phantoms: no pixel spacing
+    if (!figures[k].f1) {
+      EXPECT_TRUE(c["boundary_f1"].is_null()) << k;
+      continue;
+    }
+    ++measured;
+    EXPECT_DOUBLE_EQ(c["boundary_f1"].get<double>(), *figures[k].f1) << k;
+    EXPECT_DOUBLE_EQ(c["hd95_px"].get<double>(), *figures[k].hd95_px) << k;
+  }
+  EXPECT_GT(measured, 0);
 }
 
 TEST_F(EvaluateCommandTest, SplitComesFromTheRunsSplitCsv) {
