@@ -75,32 +75,38 @@ void BoundaryAccumulator::add(const cv::Mat& truth, const cv::Mat& predicted, st
     const int r = static_cast<int>(std::ceil(tolerance_));
     cv::dilate(unjudged, unjudged, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
   }
-  for (int k = 0; k < classes_; ++k) {
-    Class& c = per_class_[k];
-    const cv::Mat true_edge = class_boundary(truth, k), predicted_edge = class_boundary(predicted, k);
-    const bool has_truth = cv::countNonZero(true_edge) > 0, has_predicted = cv::countNonZero(predicted_edge) > 0;
-    if (!has_truth && !has_predicted) continue;
-    const cv::Mat to_truth = has_truth ? distance_to(true_edge) : cv::Mat();
-    const cv::Mat to_predicted = has_predicted ? distance_to(predicted_edge) : cv::Mat();
-    for (int y = 0; y < truth.rows; ++y) {
-      const std::uint8_t* t = true_edge.ptr<std::uint8_t>(y);
-      const std::uint8_t* p = predicted_edge.ptr<std::uint8_t>(y);
-      const std::uint8_t* u = unjudged.ptr<std::uint8_t>(y);
-      for (int x = 0; x < truth.cols; ++x) {
-        if (p[x] && !u[x]) {
-          const double d = has_truth ? to_truth.at<float>(y, x) : diagonal;
-          c.predicted += 1;
-          c.predicted_matched += d <= tolerance_;
-          c.to_truth_px.add(d);
-          if (mm_per_pixel) c.to_truth_mm.add(d * *mm_per_pixel);
-        }
-        if (t[x]) {
-          const double d = has_predicted ? to_predicted.at<float>(y, x) : diagonal;
-          c.truth += 1;
-          c.truth_matched += d <= tolerance_;
-          c.to_predicted_px.add(d);
-          if (mm_per_pixel) c.to_predicted_mm.add(d * *mm_per_pixel);
-        }
+  // Classes touch only their own counts: one class per thread.
+  cv::parallel_for_(cv::Range(0, classes_), [&](const cv::Range& range) {
+    for (int k = range.start; k < range.end; ++k) add_class(k, truth, predicted, unjudged, diagonal, mm_per_pixel);
+  });
+}
+
+void BoundaryAccumulator::add_class(int k, const cv::Mat& truth, const cv::Mat& predicted, const cv::Mat& unjudged,
+                                    double diagonal, std::optional<double> mm_per_pixel) {
+  Class& c = per_class_[k];
+  const cv::Mat true_edge = class_boundary(truth, k), predicted_edge = class_boundary(predicted, k);
+  const bool has_truth = cv::countNonZero(true_edge) > 0, has_predicted = cv::countNonZero(predicted_edge) > 0;
+  if (!has_truth && !has_predicted) return;
+  const cv::Mat to_truth = has_truth ? distance_to(true_edge) : cv::Mat();
+  const cv::Mat to_predicted = has_predicted ? distance_to(predicted_edge) : cv::Mat();
+  for (int y = 0; y < truth.rows; ++y) {
+    const std::uint8_t* t = true_edge.ptr<std::uint8_t>(y);
+    const std::uint8_t* p = predicted_edge.ptr<std::uint8_t>(y);
+    const std::uint8_t* u = unjudged.ptr<std::uint8_t>(y);
+    for (int x = 0; x < truth.cols; ++x) {
+      if (p[x] && !u[x]) {
+        const double d = has_truth ? to_truth.at<float>(y, x) : diagonal;
+        c.predicted += 1;
+        c.predicted_matched += d <= tolerance_;
+        c.to_truth_px.add(d);
+        if (mm_per_pixel) c.to_truth_mm.add(d * *mm_per_pixel);
+      }
+      if (t[x]) {
+        const double d = has_predicted ? to_predicted.at<float>(y, x) : diagonal;
+        c.truth += 1;
+        c.truth_matched += d <= tolerance_;
+        c.to_predicted_px.add(d);
+        if (mm_per_pixel) c.to_predicted_mm.add(d * *mm_per_pixel);
       }
     }
   }

@@ -40,6 +40,7 @@ class BoundaryAccumulator {
 
   // truth, predicted: CV_8U label maps of one size (truth 255 = not labelled).
   // mm_per_pixel: the image's pixel spacing (the mean of row and column spacing), if known.
+  // One caller at a time (the classes of one image run in parallel inside).
   void add(const cv::Mat& truth, const cv::Mat& predicted, std::optional<double> mm_per_pixel);
 
   std::vector<BoundaryFigures> result() const;  // one per class
@@ -59,6 +60,8 @@ class BoundaryAccumulator {
     std::uint64_t predicted = 0, predicted_matched = 0, truth = 0, truth_matched = 0;
     Distances to_truth_px, to_predicted_px, to_truth_mm, to_predicted_mm;
   };
+  void add_class(int k, const cv::Mat& truth, const cv::Mat& predicted, const cv::Mat& unjudged, double diagonal,
+                 std::optional<double> mm_per_pixel);
   int classes_;
   double tolerance_;
   std::vector<Class> per_class_;
