@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -6,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_argument.hpp"
 #include "cli/segmenter_options.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "predict/batch_prediction.hpp"
 #include "predict/input_files.hpp"
@@ -19,6 +21,7 @@ struct PredictOptions {
   std::vector<std::string> inputs;
   SegmenterOptions segmenter;
   BatchOptions batch;
+  std::string shard;
 };
 
 void print_breakdown(const BatchSummary& s) {
@@ -57,15 +60,31 @@ void add_predict_command(CLI::App& app) {
                   "Refuse an image that declares more pixels than this, before decoding it")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  cmd->add_option("--shard", opt->shard,
+                  "K/N: segment only shard K (0..N-1) of N disjoint, stable shards of the sorted inputs, "
+                  "for N processes or machines sharing the work (default: RANK/WORLD_SIZE as torchrun sets "
+                  "them, or SLURM_PROCID/SLURM_NTASKS under srun; else all). Each shard writes "
+                  "OUT/summary-K-of-N.json; the last one done merges them into OUT/summary.json");
   add_segmenter_options(*cmd, opt->segmenter);
   cmd->callback([opt] {
+    const Shard shard = opt->shard.empty() ? shard_from_environment(std::getenv) : parse_shard(opt->shard);
     std::vector<std::filesystem::path> inputs(opt->inputs.begin(), opt->inputs.end());
-    const auto files = collect_radiographs(inputs);
-    check_outputs_spare_inputs(files, opt->batch.out);
+    const auto all = collect_radiographs(inputs);  // every shard checks the whole list
+    check_outputs_spare_inputs(all, opt->batch.out);
+    const auto files = shard.count > 1 ? files_of_shard(all, shard) : all;
+    if (shard.count > 1)
+      std::fprintf(stderr, "xnet: shard %d of %d (%s): %zu of %zu images\n", shard.index, shard.count,
+                   shard.source.c_str(), files.size(), all.size());
     opt->segmenter.expected_images = files.size();
     opt->batch.software_version = XNET_VERSION;
-    const auto summary = predict_files(opt->model, opt->segmenter, files, opt->batch);
-    print_breakdown(summary);
+    // A shard of more processes than images may hold none: nothing to load or segment.
+    const auto summary = files.empty() ? BatchSummary{} : predict_files(opt->model, opt->segmenter, files, opt->batch);
+    if (!files.empty()) print_breakdown(summary);
+    ensure_directory(opt->batch.out);
+    const auto merged = write_batch_summary(opt->batch.out, shard, all, summary);
+    if (merged.empty())
+      std::fprintf(stderr, "xnet: %s is written by the last of the %d shards to finish\n",
+                   (opt->batch.out / "summary.json").string().c_str(), shard.count);
     if (summary.failed)
       throw Error(std::to_string(summary.failed) + " of " + std::to_string(files.size()) +
                   " images failed (reported above); the others were written");

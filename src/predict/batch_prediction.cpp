@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -122,6 +123,10 @@ class BatchRun {
         }
       }
       if (!job->error.empty()) report_failure(job->error);
+      {
+        std::lock_guard lock(mutex_);
+        summary_.images.push_back({job->file, job->error});
+      }
       if (progress_) progress_->advance(1, summary_.failed ? std::to_string(summary_.failed) + " failed" : "");
     }
   }
@@ -194,6 +199,80 @@ BatchSummary predict_files(const fs::path& model, const SegmenterOptions& segmen
   summary.model_load_seconds = segmenter->load_seconds();
   summary.engine = segmenter->engine().describe();
   return summary;
+}
+
+namespace {
+
+// Names the whole input list, so that shards of another list never merge with these.
+std::string list_fingerprint(std::vector<fs::path> inputs) {
+  std::sort(inputs.begin(), inputs.end());
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a, 64 bits
+  for (const auto& file : inputs)
+    for (const unsigned char c : file.string() + '\n') h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+std::string shard_file_name(int index, int count) {
+  return "summary-" + std::to_string(index) + "-of-" + std::to_string(count) + ".json";
+}
+
+nlohmann::json image_records(std::vector<ImageResult> images) {
+  std::sort(images.begin(), images.end(), [](const ImageResult& a, const ImageResult& b) { return a.input < b.input; });
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& image : images) {
+    nlohmann::json record = {{"input", image.input.string()}, {"written", image.error.empty()}};
+    if (image.error.empty())
+      record["mask"] = prediction_paths({}, image.input).mask.filename().string();
+    else
+      record["error"] = image.error;
+    list.push_back(record);
+  }
+  return list;
+}
+
+}  // namespace
+
+fs::path write_batch_summary(const fs::path& out, const Shard& shard, const std::vector<fs::path>& inputs,
+                             const BatchSummary& summary) {
+  const std::string fingerprint = list_fingerprint(inputs);
+  nlohmann::json record = {{"inputs", inputs.size()},
+                           {"input_list", fingerprint},
+                           {"shard", {{"index", shard.index}, {"count", shard.count}, {"source", shard.source}}},
+                           {"shard_inputs", summary.images.size()},
+                           {"written", summary.written},
+                           {"failed", summary.failed},
+                           {"engine", summary.engine},
+                           {"seconds", summary.seconds},
+                           {"images", image_records(summary.images)}};
+  const fs::path merged = out / "summary.json";
+  if (shard.count == 1) {
+    write_text_atomically(merged, record.dump(2) + "\n");
+    return merged;
+  }
+  write_text_atomically(out / shard_file_name(shard.index, shard.count), record.dump(2) + "\n");
+  // The last shard to finish merges (two finishing at once write the same file twice).
+  std::vector<nlohmann::json> shards;
+  for (int k = 0; k < shard.count; ++k) {
+    std::ifstream in(out / shard_file_name(k, shard.count));
+    if (!in) return {};
+    nlohmann::json one = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (one.is_discarded() || one.value("input_list", "") != fingerprint) return {};  // another list's
+    shards.push_back(std::move(one));
+  }
+  nlohmann::json all = {{"inputs", inputs.size()}, {"input_list", fingerprint}, {"shards", shard.count},
+                        {"written", 0}, {"failed", 0}, {"images", nlohmann::json::array()}};
+  std::vector<ImageResult> images;
+  for (const auto& one : shards) {
+    all["written"] = all["written"].get<std::size_t>() + one.value("written", std::size_t{0});
+    all["failed"] = all["failed"].get<std::size_t>() + one.value("failed", std::size_t{0});
+    for (const auto& image : one["images"]) all["images"].push_back(image);
+  }
+  std::sort(all["images"].begin(), all["images"].end(),
+            [](const nlohmann::json& a, const nlohmann::json& b) { return a["input"] < b["input"]; });
+  write_text_atomically(merged, all.dump(2) + "\n");
+  return merged;
 }
 
 }  // namespace xnet

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "predict/input_files.hpp"
 #include "predict/segmenter.hpp"
 
 namespace xnet {
@@ -28,8 +29,14 @@ struct BatchOptions {
   ReadLimits limits;  // what one input may declare (io/file_structure.hpp)
 };
 
+struct ImageResult {
+  std::filesystem::path input;
+  std::string error;  // empty: its outputs were written
+};
+
 struct BatchSummary {
   std::size_t written = 0, failed = 0;
+  std::vector<ImageResult> images;  // in the order they finished
   StageTimings timings;  // summed over the written images
   double seconds = 0;    // wall time of the whole batch, from the model being ready
   double model_load_seconds = 0;  // loading the model, beside the first reads
@@ -40,5 +47,14 @@ struct BatchSummary {
 // writes every file. A model that cannot be loaded throws (nothing written).
 BatchSummary predict_files(const std::filesystem::path& model, const SegmenterOptions& segmenter,
                            const std::vector<std::filesystem::path>& files, const BatchOptions& options);
+
+// DIR/summary.json: what a run wrote and what failed, image by image. A run that is shard K of
+// N (input_files.hpp) writes DIR/summary-K-of-N.json instead; the shard that finds all N
+// shards' files of the same input list (`inputs`: the whole list, before sharding) there
+// merges them into DIR/summary.json. Returns the summary.json written, or empty while shards
+// are missing.
+std::filesystem::path write_batch_summary(const std::filesystem::path& out, const Shard& shard,
+                                          const std::vector<std::filesystem::path>& inputs,
+                                          const BatchSummary& summary);
 
 }  // namespace xnet

@@ -25,4 +25,9 @@ inline Result run_program(const std::string& program, const std::string& args) {
 
 inline Result run(const std::string& args) { return run_program(XNET_BINARY, args); }
 
+// The program with environment assignments before it, as a shell line: "RANK=1 WORLD_SIZE=2".
+inline Result run_with_environment(const std::string& assignments, const std::string& args) {
+  return run_program(assignments + " " + XNET_BINARY, args);
+}
+
 }  // namespace xnet::test
