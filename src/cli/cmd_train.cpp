@@ -18,6 +18,11 @@ struct TrainCommand {
 };
 
 void print_result(const TrainResult& r, const std::filesystem::path& out) {
+  if (r.rank != 0) {
+    std::printf("rank %d of %d: done after %d epochs; rank 0 wrote %s\n", r.rank, r.processes, r.epochs,
+                out.c_str());
+    return;
+  }
   std::printf("stopped by %s after %d epochs; best epoch %d (val loss %.4f); %.2f training images/s\n",
               r.stopped_by.c_str(), r.epochs, r.best_epoch, r.best_val_loss, r.train_images_per_second);
   if (!r.metrics.is_null()) {

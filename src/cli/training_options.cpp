@@ -14,7 +14,16 @@ void add_training_options(CLI::App& cmd, TrainOptions& o, std::string& augment) 
   cmd.add_option("--input-size", o.input_size, "Network input side in pixels (reference: 200)")
       ->check(CLI::Range(16, 1024))->capture_default_str();  // what a model file may describe
   cmd.add_option("--epochs", o.epochs, "Epochs (0: 60, or until --time-limit)")->capture_default_str();
-  cmd.add_option("--batch-size", o.batch_size, "Images per step")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--batch-size", o.batch_size,
+                 "Images per step, per process when distributed (DDP's convention: the step sees "
+                 "batch size x processes images)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_option("--dist-timeout", o.dist_timeout_seconds,
+                 "Distributed training (under torchrun or srun: RANK, WORLD_SIZE, MASTER_ADDR, "
+                 "MASTER_PORT): seconds a process waits for the others before the run stops with an error")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   cmd.add_option("--epoch-size", o.epoch_size, "Balanced draws per epoch (0 = training images)")->capture_default_str();
   cmd.add_option("--lr", o.lr, "Learning rate (0: 1e-3 adam, 1e-4 rmsprop, 1e-2 sgd)")->capture_default_str();
   cmd.add_option("--optimizer", o.optimizer, "rmsprop (reference) | adam | sgd")

@@ -55,19 +55,31 @@ void add_to_confusion(eval::ConfusionMatrix& confusion, const torch::Tensor& lab
 ValidationScores validate(torch::nn::Module& net, const Forward& forward,
                           const std::vector<CachedSample>& cache, const std::vector<int>& indices,
                           const LossOptions& loss, int classes, int batch_size,
-                          const torch::Device& device) {
+                          const torch::Device& device, const std::function<void(std::vector<double>&)>& reduce) {
   ValidationScores scores;
-  if (indices.empty()) return scores;
   eval::ConfusionMatrix confusion(classes);
   double loss_sum = 0;
-  for_each_batch(net, forward, cache, indices, batch_size, device,
-                 [&](std::size_t, BatchTensors& t, const torch::Tensor& logits) {
-                   loss_sum += segmentation_loss(logits, t.labels, loss, t.weights).item<double>() *
-                               t.images.size(0);
-                   add_to_confusion(confusion, t.labels, logits.argmax(1));
-                 });
+  if (!indices.empty())
+    for_each_batch(net, forward, cache, indices, batch_size, device,
+                   [&](std::size_t, BatchTensors& t, const torch::Tensor& logits) {
+                     loss_sum += segmentation_loss(logits, t.labels, loss, t.weights).item<double>() *
+                                 t.images.size(0);
+                     add_to_confusion(confusion, t.labels, logits.argmax(1));
+                   });
+  double images = static_cast<double>(indices.size());
+  if (reduce) {
+    std::vector<double> counts{loss_sum, images};
+    for (int t = 0; t < classes; ++t)
+      for (int p = 0; p < classes; ++p) counts.push_back(static_cast<double>(confusion.at(t, p)));
+    reduce(counts);
+    loss_sum = counts[0];
+    images = counts[1];
+    for (int t = 0; t < classes; ++t)
+      for (int p = 0; p < classes; ++p) confusion.at(t, p) = static_cast<std::uint64_t>(counts[2 + t * classes + p]);
+  }
+  if (images == 0) return scores;
   const auto summary = eval::summarize(confusion, {});
-  scores.loss = loss_sum / indices.size();
+  scores.loss = loss_sum / images;
   scores.accuracy = summary.accuracy.value_or(0.0);
   scores.weighted_f1 = summary.weighted.f1.value_or(0.0);
   return scores;

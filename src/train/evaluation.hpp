@@ -27,11 +27,15 @@ struct ValidationScores {
 };
 
 // Mean loss per image (without L2), pixel accuracy and support-weighted F1 over `indices`.
+// `reduce`, when given, sums the counts (loss sum, images, confusion matrix) over the processes
+// of a distributed run, each of which validated its own share of the images, before the
+// figures are taken from them.
 ValidationScores validate(torch::nn::Module& net,
                           const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                           const std::vector<CachedSample>& cache, const std::vector<int>& indices,
                           const LossOptions& loss, int classes, int batch_size,
-                          const torch::Device& device);
+                          const torch::Device& device,
+                          const std::function<void(std::vector<double>&)>& reduce = {});
 
 // Writes out/metrics.json (contract.md) for cache[indices] and out/examples/ with the
 // `examples` best and worst images (eval/measurement.hpp); returns the metrics.json.

@@ -58,6 +58,10 @@ struct TrainOptions {
   // Reporting.
   int examples = 3;  // best and worst test images written to RUN/examples/
   bool quiet = false;
+  // Distributed training (train/distributed.hpp): how long a collective waits for the other
+  // processes before the run stops with an error. Not stored in the run: a resumed run takes
+  // the command's.
+  int dist_timeout_seconds = 120;
 
   double learning_rate() const;
   int max_epochs() const;

@@ -22,6 +22,7 @@
 #include "train/balanced_sampler.hpp"
 #include "train/batch_loader.hpp"
 #include "train/checkpoint.hpp"
+#include "train/distributed.hpp"
 #include "train/evaluation.hpp"
 #include "train/interruption.hpp"
 #include "train/optimizer.hpp"
@@ -169,9 +170,19 @@ class Session {
         stopping_(o.patience) {
     model::configure_threads(resolve_threads(o.threads));
     device_ = model::select_device(o.device);
+    // Met first, so that processes started wrongly fail before minutes of caching.
+    if (const auto world = distributed_environment(std::getenv)) {
+      group_ = std::make_unique<ProcessGroup>(*world, std::chrono::seconds(o.dist_timeout_seconds));
+      if (group_->rank() != 0) o_.quiet = true;
+    }
     data_ = prepare_data(o, resumed ? &resumed->at("split") : nullptr, resolve_threads(o.threads));
     build_network();
     if (resumed) restore(*resumed);
+    if (group_) {  // every process starts from rank 0's weights and batch-norm statistics
+      std::vector<torch::Tensor> state = net_->parameters();
+      for (const auto& b : net_->buffers()) state.push_back(b);
+      group_->broadcast(state);
+    }
   }
 
   TrainResult run();
@@ -203,7 +214,24 @@ class Session {
   double best_val_loss_ = 0;
   double validation_seconds_ = 0;  // last validation pass, to budget the test pass
   double images_trained_ = 0, seconds_training_ = 0;
+  // Distributed training: none in a single process. Rank 0 alone writes the run's files; every
+  // decision to stop is taken by all processes together.
+  std::unique_ptr<ProcessGroup> group_;
+  bool stopped_together_ = false;  // another process was interrupted
+  bool writes() const { return !group_ || group_->rank() == 0; }
+  bool interrupted(const InterruptionWatch& w) const { return w.requested() || stopped_together_; }
+  // Each process's own share of `indices`: every size-th, truncated so all have as many.
+  std::vector<int> share_of(const std::vector<int>& indices, bool equal) const;
 };
+
+std::vector<int> Session::share_of(const std::vector<int>& indices, bool equal) const {
+  if (!group_) return indices;
+  const std::size_t size = group_->size(), per = indices.size() / size;
+  std::vector<int> mine;
+  for (std::size_t i = group_->rank(); i < indices.size(); i += size)
+    if (!equal || mine.size() < per) mine.push_back(indices[i]);
+  return mine;
+}
 
 void Session::build_network() {
   torch::manual_seed(o_.seed);
@@ -252,6 +280,7 @@ nlohmann::json Session::split_json() const {
 }
 
 void Session::save_state(int epoch) {
+  if (!writes()) return;
   nlohmann::json history = nlohmann::json::array();
   for (const auto& r : history_) history.push_back(to_json(r));
   const nlohmann::json state = {{"epoch", epoch},
@@ -269,6 +298,7 @@ void Session::save_state(int epoch) {
 }
 
 void Session::save_best_model(int epoch, double val_loss) {
+  if (!writes()) return;
   ModelFile meta;
   meta.network = spec_;
   meta.input_size = o_.input_size;
@@ -304,6 +334,9 @@ double Session::train_epoch(int epoch, const InterruptionWatch& interruption, do
   const BalancedSampler sampler(train_categories, o_.seed, o_.epoch_size);
   std::vector<int> order;
   for (int i : sampler.epoch(epoch)) order.push_back(train[i]);
+  // Every process draws the same epoch and takes its own share, all shares of one length: the
+  // gradient all-reduce needs as many steps from each (DDP's DistributedSampler, drop_last).
+  order = share_of(order, true);
 
   const Augmenter augmenter(augment_options(o_));
   BatchPlan plan;
@@ -339,18 +372,33 @@ double Session::train_epoch(int epoch, const InterruptionWatch& interruption, do
     const auto data_loss = segmentation_loss(net_->forward(t.images), t.labels, loss, t.weights);
     const auto total = o_.l2 > 0 ? data_loss + l2_penalty(*net_, o_.l2) : data_loss;
     total.backward();
+    if (group_) group_->average_gradients(net_->parameters());
     optimizer_->step();
     loss_sum += data_loss.item<double>() * batch->count;
     images += batch->count;
     char note[64];
     std::snprintf(note, sizeof note, "loss %.4f", loss_sum / images);
     progress.advance(1, note);
-    if (interruption.requested()) break;
-    if (over_budget(validation_seconds_)) break;  // leave time to validate and test
+    // Leave time to validate and test; processes stop at the same step or not at all.
+    bool interrupt = interruption.requested(), budget = over_budget(validation_seconds_);
+    if (group_) {
+      std::vector<double> flags{interrupt ? 1.0 : 0.0, budget ? 1.0 : 0.0};
+      group_->sum(flags);
+      stopped_together_ = flags[0] > 0;
+      interrupt = stopped_together_;
+      budget = flags[1] > 0;
+    }
+    if (interrupt || budget) break;
   }
   progress.finish();
   images_trained_ += images;
   seconds_training_ += seconds_since(t0);
+  if (group_) {  // the epoch's loss over every process's images
+    std::vector<double> sums{loss_sum, static_cast<double>(images)};
+    group_->sum(sums);
+    loss_sum = sums[0];
+    images = static_cast<int>(sums[1]);
+  }
   return images ? loss_sum / images : 0.0;
 }
 
@@ -369,17 +417,21 @@ TrainResult Session::run() {
       break;
     }
     const double last_epoch_s = history_.empty() ? 0.0 : history_.back().seconds;
-    if (!history_.empty() && over_budget(last_epoch_s)) {
+    bool budget = !history_.empty() && over_budget(last_epoch_s);
+    if (group_) budget = group_->any(budget);
+    if (budget) {
       result.stopped_by = "time limit";
       break;
     }
     const auto t0 = Clock::now();
     double lr = 0;
     const double train_loss = train_epoch(epoch, interruption, lr);
-    if (interruption.requested()) break;  // the epoch is unfinished: the last checkpoint stands
+    if (interrupted(interruption)) break;  // the epoch is unfinished: the last checkpoint stands
     const auto v0 = Clock::now();
-    const ValidationScores scores =
-        validate(*net_, forward, data_.cache, val, loss, data_.classes, o_.batch_size, device_);
+    std::function<void(std::vector<double>&)> reduce;
+    if (group_) reduce = [this](std::vector<double>& counts) { group_->sum(counts); };
+    const ValidationScores scores = validate(*net_, forward, data_.cache, share_of(val, false), loss, data_.classes,
+                                             o_.batch_size, device_, reduce);
     validation_seconds_ = seconds_since(v0);
     schedule_.end_epoch(scores.loss);
     if (stopping_.improved(scores.loss)) {
@@ -395,8 +447,10 @@ TrainResult Session::run() {
                    epoch + 1, train_loss, scores.loss, scores.accuracy, scores.weighted_f1,
                    best_epoch_ == epoch + 1 ? " (best)" : "");
   }
-  if (interruption.requested())
-    throw Error("interrupted by signal " + std::to_string(interruption.signal()) + "; " +
+  if (interrupted(interruption))
+    throw Error((interruption.requested() ? "interrupted by signal " + std::to_string(interruption.signal())
+                                          : std::string("another process of the run was interrupted")) +
+                "; " +
                 (o_.out / "checkpoint.pt").string() + " holds epoch " +
                 std::to_string(history_.empty() ? 0 : history_.back().epoch) +
                 ": continue with 'xnet train --resume " + o_.out.string() + "'");
@@ -405,8 +459,12 @@ TrainResult Session::run() {
   result.best_epoch = best_epoch_;
   result.best_val_loss = best_val_loss_;
   result.train_images_per_second = seconds_training_ > 0 ? images_trained_ / seconds_training_ : 0;
+  if (group_) {
+    result.rank = group_->rank();
+    result.processes = group_->size();
+  }
   const std::vector<int> test = data_.indices(SplitPart::test);
-  if (!test.empty() && best_epoch_ > 0) {
+  if (!test.empty() && best_epoch_ > 0 && writes()) {
     LoadedModel best = model::load_model(o_.out / "model.pt");
     best.net->to(device_);
     auto best_forward = [&](const torch::Tensor& x) { return best.net->forward(x); };

@@ -25,7 +25,8 @@ struct TrainResult {
   int best_epoch = 0;
   double best_val_loss = 0;
   std::string stopped_by;  // "epochs", "early stopping", "time limit"
-  double train_images_per_second = 0;
+  double train_images_per_second = 0;  // this process's
+  int rank = 0, processes = 1;  // distributed training: only rank 0 wrote the run
 };
 
 // A fresh run into options.out (refuses a folder that already holds a checkpoint).
