@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
@@ -52,11 +53,15 @@ std::optional<DistributedEnvironment> distributed_environment(const std::functio
   if (!port || *port < 1 || *port > 65535)
     throw UsageError("distributed training: MASTER_PORT must name the rendezvous port (torchrun sets it)");
   e.master_port = *port;
+  if (const char* agent = getenv("TORCHELASTIC_USE_AGENT_STORE"); agent && std::string(agent) == "True") {
+    e.agent_store = true;
+    e.restart_count = number(getenv("TORCHELASTIC_RESTART_COUNT")).value_or(0);
+  }
   return e;
 }
 
 struct ProcessGroup::State {
-  c10::intrusive_ptr<c10d::TCPStore> store;
+  c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 };
 
@@ -65,10 +70,15 @@ ProcessGroup::ProcessGroup(const DistributedEnvironment& e, std::chrono::seconds
   try {
     c10d::TCPStoreOptions options;
     options.port = static_cast<std::uint16_t>(e.master_port);
-    options.isServer = e.rank == 0;
+    options.isServer = e.rank == 0 && !e.agent_store;
     options.numWorkers = e.world_size;
+    options.waitWorkers = !e.agent_store;
     options.timeout = timeout;
-    state_->store = c10::make_intrusive<c10d::TCPStore>(e.master_addr, options);
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(e.master_addr, options);
+    if (e.agent_store)
+      state_->store = c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(e.restart_count), tcp);
+    else
+      state_->store = tcp;
     auto gloo = c10d::ProcessGroupGloo::Options::create(timeout);
     gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     state_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(state_->store, e.rank, e.world_size, gloo);

@@ -21,6 +21,11 @@ struct DistributedEnvironment {
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
   std::string launcher;  // "torchrun" or "slurm"
+  // torchrun's agent already serves the store on MASTER_PORT (TORCHELASTIC_USE_AGENT_STORE):
+  // every rank joins it as a client, under the prefix of the agent's restart attempt, as
+  // PyTorch's own env:// initialisation does (torch/distributed/rendezvous.py).
+  bool agent_store = false;
+  int restart_count = 0;
 };
 
 // None when the environment names no world of 2 or more processes. Throws UsageError for values

@@ -136,6 +136,11 @@ TEST(Distributed, EnvironmentOfTorchrunAndSlurm) {
   env = {{"SLURM_PROCID", "3"}, {"SLURM_NTASKS", "4"}, {"SLURM_LOCALID", "1"}, {"MASTER_PORT", "29501"}};
   EXPECT_EQ(distributed_environment(lookup)->launcher, "slurm");
   EXPECT_EQ(distributed_environment(lookup)->local_rank, 1);
+  EXPECT_FALSE(distributed_environment(lookup)->agent_store);
+  env = {{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "29501"}, {"TORCHELASTIC_USE_AGENT_STORE", "True"},
+         {"TORCHELASTIC_RESTART_COUNT", "2"}};
+  EXPECT_TRUE(distributed_environment(lookup)->agent_store);  // torchrun's agent serves the store
+  EXPECT_EQ(distributed_environment(lookup)->restart_count, 2);
   env = {{"RANK", "2"}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "29501"}};
   EXPECT_THROW(distributed_environment(lookup), UsageError);
   env = {{"RANK", "0"}, {"WORLD_SIZE", "2"}};
@@ -176,6 +181,21 @@ TEST_F(DistributedTraining, TwoProcessesTrainOneModelAsGoodAsOne) {
   EXPECT_TRUE(fs::exists(two / "model.pt"));
   EXPECT_GT(weighted_f1(one), 0.4);  // trained (~0.6), so that the comparison says something
   EXPECT_NEAR(weighted_f1(two), weighted_f1(one), 0.05);
+}
+
+TEST_F(DistributedTraining, RunsUnderTorchrunAsTheReadmeSays) {
+  if (shell("/usr/bin/python3 -c \"import torch.distributed.run\" > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "no torchrun (Debian's python3-torch)";
+  const fs::path run = dir_ / "torchrun";
+  const std::string line = "/usr/bin/python3 -m torch.distributed.run --nproc_per_node 2 --master_port " +
+                           std::to_string(free_port(4)) + " --no_python --redirects 2 --tee 1 --log_dir " +
+                           (dir_ / "logs").string() + " " + train(run, "--epochs 2") + " > " +
+                           (dir_ / "torchrun.log").string() + " 2>&1";
+  EXPECT_EQ(shell(line), 0);
+  std::ifstream in(dir_ / "torchrun.log");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("rank 1 of 2: done after 2 epochs"), std::string::npos) << text;
+  EXPECT_TRUE(fs::exists(run / "model.pt"));
 }
 
 TEST_F(DistributedTraining, AKilledRankStopsTheOtherWithAnError) {
