@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
-#include <tuple>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/launcher.hpp"
 #include "io/radiograph.hpp"
 #include "predict/prediction_outputs.hpp"
 
@@ -77,37 +76,17 @@ void check_outputs_spare_inputs(const std::vector<fs::path>& inputs, const fs::p
   }
 }
 
-namespace {
-
-std::optional<long> whole_number(const std::string& text) {
-  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  return std::stol(text);
-}
-
-Shard shard_of(const std::string& index, const std::string& count, const std::string& source, const std::string& named) {
-  const auto k = whole_number(index), n = whole_number(count);
-  if (!k || !n || *n < 1 || *k >= *n)
-    throw UsageError(named + ": not a shard K/N with 0 <= K < N (K counts from 0, as torchrun's RANK)");
-  return {static_cast<int>(*k), static_cast<int>(*n), source};
-}
-
-}  // namespace
-
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  if (slash == std::string::npos) throw UsageError("--shard " + text + ": not a shard K/N (e.g. 0/4)");
-  return shard_of(text.substr(0, slash), text.substr(slash + 1), "option", "--shard " + text);
+  const auto k = slash == std::string::npos ? std::nullopt : whole_number(text.substr(0, slash));
+  const auto n = slash == std::string::npos ? std::nullopt : whole_number(text.substr(slash + 1));
+  if (!k || !n || *n < 1 || *k >= *n)
+    throw UsageError("--shard " + text + ": not a shard K/N with 0 <= K < N (K counts from 0, as torchrun's RANK)");
+  return {*k, *n, "option"};
 }
 
 Shard shard_from_environment(const std::function<const char*(const char*)>& getenv) {
-  for (const auto& [rank, size, source] : {std::tuple{"RANK", "WORLD_SIZE", "torchrun"},
-                                           std::tuple{"SLURM_PROCID", "SLURM_NTASKS", "slurm"}}) {
-    const char* k = getenv(rank);
-    const char* n = getenv(size);
-    if (k && n && *k && *n)
-      return shard_of(k, n, source, std::string(rank) + "=" + k + ", " + size + "=" + n);
-  }
+  if (const auto launched = launched_rank(getenv)) return {launched->rank, launched->world_size, launched->launcher};
   return {};
 }
 

@@ -30,9 +30,8 @@ struct Shard {
 // "K/N" with 0 <= K < N; throws UsageError naming `text` otherwise.
 Shard parse_shard(const std::string& text);
 
-// The launcher's shard: RANK and WORLD_SIZE (torchrun), else SLURM_PROCID and SLURM_NTASKS
-// (srun), else shard 0 of 1. `getenv` is the lookup (std::getenv in the program). Throws
-// UsageError for values that are not a shard.
+// The launcher's shard (core/launcher.hpp: torchrun's RANK/WORLD_SIZE, else Slurm's), else
+// shard 0 of 1. Throws UsageError for values that are not a shard.
 Shard shard_from_environment(const std::function<const char*(const char*)>& getenv);
 
 // The files of `shard` (sorted by path).

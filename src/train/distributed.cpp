@@ -4,58 +4,33 @@
 // sets it; Debian's libtorch is built with Gloo, libgloo-dev gives its headers).
 #define USE_C10D_GLOO 1
 
-#include <algorithm>
-#include <cctype>
-
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "core/error.hpp"
+#include "core/launcher.hpp"
 
 namespace xnet {
 
-namespace {
-
-std::optional<int> number(const char* text) {
-  if (!text || !*text) return std::nullopt;
-  const std::string s(text);
-  if (s.size() > 9 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
-    throw UsageError(std::string("distributed training: '") + text + "' is not a whole number");
-  return std::stoi(s);
-}
-
-}  // namespace
-
 std::optional<DistributedEnvironment> distributed_environment(const std::function<const char*(const char*)>& getenv) {
+  const auto launched = launched_rank(getenv);
+  if (!launched || launched->world_size < 2) return std::nullopt;
   DistributedEnvironment e;
-  std::optional<int> rank, size, local;
-  if (getenv("WORLD_SIZE")) {
-    rank = number(getenv("RANK"));
-    size = number(getenv("WORLD_SIZE"));
-    local = number(getenv("LOCAL_RANK"));
-    e.launcher = "torchrun";
-  } else if (getenv("SLURM_NTASKS")) {
-    rank = number(getenv("SLURM_PROCID"));
-    size = number(getenv("SLURM_NTASKS"));
-    local = number(getenv("SLURM_LOCALID"));
-    e.launcher = "slurm";
-  }
-  if (!size || *size < 2) return std::nullopt;
-  if (!rank || *rank >= *size)
-    throw UsageError("distributed training: the rank must be 0.." + std::to_string(*size - 1) + " of WORLD_SIZE " +
-                     std::to_string(*size));
-  e.rank = *rank;
-  e.world_size = *size;
-  e.local_rank = local.value_or(0);
+  e.rank = launched->rank;
+  e.world_size = launched->world_size;
+  e.local_rank = launched->local_rank;
+  e.launcher = launched->launcher;
   if (const char* addr = getenv("MASTER_ADDR"); addr && *addr) e.master_addr = addr;
-  const auto port = number(getenv("MASTER_PORT"));
+  const char* port_text = getenv("MASTER_PORT");
+  const auto port = whole_number(port_text ? port_text : "");
   if (!port || *port < 1 || *port > 65535)
     throw UsageError("distributed training: MASTER_PORT must name the rendezvous port (torchrun sets it)");
   e.master_port = *port;
   if (const char* agent = getenv("TORCHELASTIC_USE_AGENT_STORE"); agent && std::string(agent) == "True") {
+    const char* restarts = getenv("TORCHELASTIC_RESTART_COUNT");
     e.agent_store = true;
-    e.restart_count = number(getenv("TORCHELASTIC_RESTART_COUNT")).value_or(0);
+    e.restart_count = whole_number(restarts ? restarts : "").value_or(0);
   }
   return e;
 }
