@@ -19,5 +19,6 @@ void add_predict_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_baseline_command(CLI::App& app);
 void add_robustness_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace xnet::cli

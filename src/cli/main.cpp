@@ -23,5 +23,6 @@ int main(int argc, char** argv) {
     add_bench_command(app);
     add_baseline_command(app);
     add_robustness_command(app);
+    add_serve_command(app);
   }));
 }

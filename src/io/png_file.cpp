@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csetjmp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -95,13 +96,17 @@ bool encode(std::FILE* file, const cv::Mat& image, const std::vector<unsigned ch
   return true;
 }
 
-}  // namespace
-
-void write_png_file(const std::filesystem::path& file, const cv::Mat& image, const std::filesystem::path& named) {
+void check_writable(const cv::Mat& image, const std::filesystem::path& named) {
   const int type = image.type();
   if (type != CV_8UC1 && type != CV_8UC3 && type != CV_16UC1)
     throw file_error(named, "cannot write PNG: expected 8-bit gray, 8-bit BGR or 16-bit gray pixels");
   if (image.empty()) throw file_error(named, "cannot write PNG: empty image");
+}
+
+}  // namespace
+
+void write_png_file(const std::filesystem::path& file, const cv::Mat& image, const std::filesystem::path& named) {
+  check_writable(image, named);
   const auto idat = deflated_scanlines(image);
   std::FILE* out = std::fopen(file.c_str(), "wb");
   if (!out) throw file_error(named, std::string("cannot write: ") + std::strerror(errno));
@@ -110,6 +115,25 @@ void write_png_file(const std::filesystem::path& file, const cv::Mat& image, con
   const bool closed = std::fclose(out) == 0;
   if (!encoded) throw file_error(named, std::string("cannot write PNG: ") + error.text);
   if (!closed) throw file_error(named, std::string("cannot write: ") + std::strerror(errno));
+}
+
+std::vector<unsigned char> encode_png(const cv::Mat& image) {
+  check_writable(image, "(in memory)");
+  const auto idat = deflated_scanlines(image);
+  // libpng writes to a FILE*: a memory stream (POSIX open_memstream) reuses encode() as it is.
+  char* buffer = nullptr;
+  std::size_t size = 0;
+  std::FILE* out = open_memstream(&buffer, &size);
+  if (!out) throw std::bad_alloc();
+  ErrorText error;
+  const bool encoded = encode(out, image, idat, error);
+  const bool closed = std::fclose(out) == 0;
+  std::vector<unsigned char> png;
+  if (encoded && closed) png.assign(buffer, buffer + size);
+  std::free(buffer);
+  if (!encoded) throw Error(std::string("cannot encode PNG: ") + error.text);
+  if (!closed) throw std::bad_alloc();
+  return png;
 }
 
 void write_png(const std::filesystem::path& path, const cv::Mat& image) {

@@ -2,6 +2,7 @@
 // PNG writing tuned for speed: the masks and overlays of full-resolution radiographs, written
 // for every image of a batch.
 #include <filesystem>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -15,5 +16,8 @@ void write_png(const std::filesystem::path& file, const cv::Mat& image);
 // The same encoding straight into `file` (a temporary the caller renames, core/atomic_file.hpp
 // FileSet); errors name `named`, the file the user will see.
 void write_png_file(const std::filesystem::path& file, const cv::Mat& image, const std::filesystem::path& named);
+
+// The same PNG in memory (an HTTP response's image); throws xnet::Error on failure.
+std::vector<unsigned char> encode_png(const cv::Mat& image);
 
 }  // namespace xnet

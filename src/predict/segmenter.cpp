@@ -52,10 +52,10 @@ struct Segmenter::Impl {
 
   // field: set to the exposed field found from the pixels alone when the model normalises
   // within it (preprocessing.hpp), else left as it is.
-  std::vector<cv::Mat> logits(const Radiograph& r, PolarityDecision& decision,
+  std::vector<cv::Mat> logits(const Radiograph& r, std::optional<Polarity> polarity_asked, PolarityDecision& decision,
                               std::optional<CollimatorField>& field, StageTimings& timings) const {
     auto start = Clock::now();
-    decision = decide_polarity(requested_polarity, r);
+    decision = decide_polarity(polarity_asked, r);
     const Polarity polarity = decision.polarity;
     const cv::Mat input =
         network_input(r, polarity, preprocessing, normalisation_field(r, polarity, preprocessing, &field));
@@ -142,17 +142,22 @@ NetworkOutput Segmenter::network_logits(const Radiograph& radiograph) const {
   StageTimings ignored;
   std::optional<CollimatorField> field;
   PolarityDecision decision;
-  out.logits = impl_->logits(radiograph, decision, field, ignored);
+  out.logits = impl_->logits(radiograph, impl_->requested_polarity, decision, field, ignored);
   out.polarity = decision.polarity;
   return out;
 }
 
 Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string& category) const {
+  return segment(radiograph, ImageOptions{category, std::nullopt, std::nullopt});
+}
+
+Segmentation Segmenter::segment(const Radiograph& radiograph, const ImageOptions& image) const {
   const auto& m = *impl_;
   Segmentation s;
   std::optional<CollimatorField> pixel_field;
   PolarityDecision decision;
-  const auto logits = m.logits(radiograph, decision, pixel_field, s.timings);
+  const auto logits =
+      m.logits(radiograph, image.polarity ? parse_polarity(*image.polarity) : m.requested_polarity, decision, pixel_field, s.timings);
   s.polarity = decision.polarity;
   s.polarity_source = decision.source;
 
@@ -168,7 +173,8 @@ Segmentation Segmenter::segment(const Radiograph& radiograph, const std::string&
     s.labels = decide_labels(s.probabilities, -1.0);  // < 0: plain argmax
     s.field = whole_image_field(radiograph.pixels.size());
   } else {
-    s.soft_tissue_threshold = soft_tissue_threshold(category);
+    s.soft_tissue_threshold =
+        image.soft_tissue_threshold ? *image.soft_tissue_threshold : soft_tissue_threshold(image.category);
     auto post = m.options.postprocess;
     post.soft_tissue_threshold = s.soft_tissue_threshold;
     post.network_grid = logits.front().size();

@@ -71,6 +71,13 @@ struct NetworkOutput {
 // Calibrated probabilities: softmax(logits / T) per pixel over the class maps (Guo et al. 2017).
 std::vector<cv::Mat> tempered_softmax(const std::vector<cv::Mat>& logits, double temperature);
 
+// What one image may ask for beyond the segmenter's options (a request of `xnet serve`).
+struct ImageOptions {
+  std::string category;  // picks the model's per-category soft-tissue threshold (empty: global)
+  std::optional<std::string> polarity;           // auto|raw|display, else the options' rule
+  std::optional<double> soft_tissue_threshold;   // else the options' threshold rule
+};
+
 class Segmenter {
  public:
   Segmenter(const std::filesystem::path& model_file, SegmenterOptions options);
@@ -80,6 +87,7 @@ class Segmenter {
 
   // category picks the model's per-category soft-tissue threshold (empty: the global one).
   Segmentation segment(const Radiograph& radiograph, const std::string& category = "") const;
+  Segmentation segment(const Radiograph& radiograph, const ImageOptions& image) const;
   NetworkOutput network_logits(const Radiograph& radiograph) const;
 
   const SegmenterOptions& options() const;

@@ -1,8 +1,11 @@
 // The fast PNG writer must give back exactly the pixels it was given, and say what went wrong.
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/error.hpp"
 #include "io/png_file.hpp"
 #include "io/test/scratch_dir.hpp"
 
@@ -28,6 +31,22 @@ TEST(PngFile, RoundTripsGrayColourAnd16Bit) {
     ASSERT_EQ(back.size(), image.size());
     EXPECT_EQ(cv::norm(back, image, cv::NORM_INF), 0.0) << "type " << type;
   }
+}
+
+TEST(PngFile, EncodesInMemoryTheSameFileItWrites) {
+  const auto dir = test::scratch_dir();
+  cv::theRNG().state = 8;
+  for (const int type : {CV_8UC1, CV_8UC3, CV_16UC1}) {
+    const auto image = random_image(29, 41, type);
+    const auto png = encode_png(image);
+    const cv::Mat back = cv::imdecode(png, cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(back.type(), type);
+    EXPECT_EQ(cv::norm(back, image, cv::NORM_INF), 0.0) << "type " << type;
+    const auto file = dir / "same.png";
+    write_png(file, image);
+    EXPECT_EQ(std::filesystem::file_size(file), png.size()) << "type " << type;
+  }
+  EXPECT_THROW(encode_png(cv::Mat::zeros(3, 3, CV_32F)), Error);
 }
 
 TEST(PngFile, WritesARegionOfInterest) {

@@ -132,5 +132,24 @@ TEST_F(SegmenterTest, NoCollimatorMeansTheWholeImage) {
   EXPECT_NEAR(cv::contourArea(s.field.polygon), size.area(), 0.02 * size.area());
 }
 
+// One image's options (a request of `xnet serve`) win over the segmenter's for that image only.
+TEST_F(SegmenterTest, AnImagesOwnThresholdAndPolarityOverrideTheOptions) {
+  const Segmenter segmenter(test::write_tiny_model(dir_), options());
+  const auto r = radiograph_of(test::raw_phantom({160, 120}), "image.png");
+  ImageOptions image;
+  image.soft_tissue_threshold = 1.0;  // p > 1 nowhere: no soft tissue
+  image.polarity = "display";
+  const auto asked = segmenter.segment(r, image);
+  EXPECT_DOUBLE_EQ(asked.soft_tissue_threshold, 1.0);
+  EXPECT_EQ(cv::countNonZero(asked.labels == 1), 0);
+  EXPECT_EQ(asked.polarity, Polarity::display);
+  EXPECT_EQ(asked.polarity_source, PolaritySource::option);
+  image.soft_tissue_threshold = 0.0;
+  EXPECT_GT(cv::countNonZero(segmenter.segment(r, image).labels == 1), 0);
+  const auto plain = segmenter.segment(r);  // the options' rules again
+  EXPECT_DOUBLE_EQ(plain.soft_tissue_threshold, segmenter.soft_tissue_threshold(""));
+  EXPECT_EQ(plain.polarity_source, PolaritySource::pixels);
+}
+
 }  // namespace
 }  // namespace xnet
