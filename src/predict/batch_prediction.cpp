@@ -24,6 +24,12 @@ namespace xnet {
 
 namespace {
 
+// A summary as text; invalid UTF-8 replaced, since a failure's message may quote bytes of the
+// hostile file itself (a chunk name of a corrupt PNG).
+std::string json_text(const nlohmann::json& record) {
+  return record.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -248,10 +254,10 @@ fs::path write_batch_summary(const fs::path& out, const Shard& shard, const std:
                            {"images", image_records(summary.images)}};
   const fs::path merged = out / "summary.json";
   if (shard.count == 1) {
-    write_text_atomically(merged, record.dump(2) + "\n");
+    write_text_atomically(merged, json_text(record));
     return merged;
   }
-  write_text_atomically(out / shard_file_name(shard.index, shard.count), record.dump(2) + "\n");
+  write_text_atomically(out / shard_file_name(shard.index, shard.count), json_text(record));
   // The last shard to finish merges (two finishing at once write the same file twice).
   std::vector<nlohmann::json> shards;
   for (int k = 0; k < shard.count; ++k) {
@@ -271,7 +277,7 @@ fs::path write_batch_summary(const fs::path& out, const Shard& shard, const std:
   }
   std::sort(all["images"].begin(), all["images"].end(),
             [](const nlohmann::json& a, const nlohmann::json& b) { return a["input"] < b["input"]; });
-  write_text_atomically(merged, all.dump(2) + "\n");
+  write_text_atomically(merged, json_text(all));
   return merged;
 }
 

@@ -26,7 +26,9 @@ thread_local Clock::time_point request_start;
 
 void answer_error(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
-  res.set_content(nlohmann::json{{"error", message}}.dump() + "\n", "application/json");
+  // Replacing invalid UTF-8: a reader's message may quote bytes of the hostile file itself.
+  res.set_content(nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                  "application/json");
 }
 
 // The body's declared length, when the request declares one.
@@ -123,7 +125,7 @@ struct HttpServer::Impl {
         message.replace(at, temporary.size(), request.name);
       return answer_error(res, 400, message);
     }
-    res.set_content(answer.dump(), "application/json");
+    res.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
   }
 
   void routes() {
