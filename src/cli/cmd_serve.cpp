@@ -1,4 +1,5 @@
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
@@ -49,11 +50,11 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   cmd->add_option("--workers", opt->service.workers, "Radiographs segmented at once, sharing --threads")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("--queue", opt->server.queue,
                   "Requests that may wait for a worker; beyond them the server answers 503 with Retry-After")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   cmd->add_option("--max-upload-mb", opt->max_upload_mb, "Largest radiograph accepted, in MiB (413 beyond)")
       ->check(CLI::Range(1, 1 << 16))
@@ -82,17 +83,32 @@ void add_serve_command(CLI::App& app) {
                  "SIGTERM or Ctrl-C stops\n",
                  opt->model.c_str(), segmenter.engine().describe().c_str(), segmenter.load_seconds(),
                  opt->server.host.c_str(), port, opt->service.workers, opt->server.queue);
-    std::atomic<bool> signalled{false};
-    std::thread stopper([&server, &signalled, signals] {
+    // The stopper: a signal may come before run() listens (during the model load, say), when
+    // httplib's stop() does nothing yet: it asks again until run() has returned.
+    std::atomic<bool> finished{false}, signalled{false};
+    std::thread stopper([&server, &finished, &signalled, signals] {
       int received = 0;
       sigwait(&signals, &received);
-      if (signalled.exchange(true)) return;  // our own wake-up below
+      if (finished) return;  // our own wake-up below
+      signalled = true;
       std::fprintf(stderr, "xnet: %s: answering the requests in progress, then stopping\n", strsignal(received));
-      server.stop();
+      while (!finished) {
+        server.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     });
-    const bool listened = server.run();
+    bool listened = false;
+    try {
+      listened = server.run();
+    } catch (...) {
+      finished = true;
+      pthread_kill(stopper.native_handle(), SIGTERM);
+      stopper.join();
+      throw;
+    }
+    finished = true;
     // run() also returns when accepting fails: wake the stopper with a signal of our own.
-    if (!signalled.exchange(true)) pthread_kill(stopper.native_handle(), SIGTERM);
+    if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
     if (!listened) throw Error("the server stopped accepting connections on " + opt->server.host + ":" + std::to_string(port));
     std::fprintf(stderr, "xnet: stopped\n");

@@ -78,24 +78,34 @@ struct HttpServer::Impl {
   // Reads and drops a refused request's body (its length was checked already), for at most a
   // few seconds: a socket closed on unread bytes resets, and the client might lose the answer;
   // a slow client is not worth a thread for longer.
-  static void drain(const httplib::ContentReader& read) {
+  static void drain(const httplib::Request& req, const httplib::ContentReader& read) {
     const auto deadline = Clock::now() + std::chrono::seconds(3);
-    read([&](const char*, std::size_t) { return Clock::now() < deadline; });
+    const auto receive = [&](const char*, std::size_t) { return Clock::now() < deadline; };
+    // A multipart body is read only through httplib's multipart reader (the plain one throws).
+    if (req.is_multipart_form_data())
+      read([](const httplib::MultipartFormData&) { return true; }, receive);
+    else
+      read(receive);
   }
 
   void segment(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     auto ticket = admission.try_enter();
     if (!ticket) {
-      drain(read);
+      drain(req, read);
       res.set_header("Retry-After", "1");
       answer_error(res, 503, "busy: every worker and queue place is taken; retry shortly");
       return;
+    }
+    if (req.is_multipart_form_data()) {
+      drain(req, read);
+      return answer_error(res, 415, "send the radiograph's bytes as the body (curl --data-binary @FILE), "
+                                    "not a multipart form");
     }
     SegmentRequest request;
     try {
       request = parse_segment_request(req.params);
     } catch (const Error& e) {
-      drain(read);
+      drain(req, read);
       answer_error(res, 400, e.what());
       return;
     }
@@ -115,9 +125,9 @@ struct HttpServer::Impl {
       file = upload.finish();
       ticket->wait_turn();
       answer = service.segment(file, request);
-    } catch (const Error& e) {
+    } catch (const BadUpload& e) {
       // The readers' messages name the temporary file; the client knows its upload by the
-      // name it gave.
+      // name it gave. (Any other failure is the server's: the exception handler's 500.)
       std::string message = e.what();
       const std::string temporary = file.string();
       for (auto at = message.find(temporary); !temporary.empty() && at != std::string::npos;
@@ -153,6 +163,16 @@ struct HttpServer::Impl {
     };
     server.set_pre_routing_handler([this, over_limit](const httplib::Request& req, httplib::Response& res) {
       request_start = Clock::now();
+      // No byte ranges of an answer: httplib would copy the whole answer once per range asked.
+      if (req.has_header("Range")) {
+        answer_error(res, 416, "byte ranges are not served");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (req.method == "POST" && !req.has_header("Content-Length") &&
+          req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos) {
+        answer_error(res, 411, "a POST needs a Content-Length (or chunked transfer encoding)");
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (!over_limit(req)) return httplib::Server::HandlerResponse::Unhandled;
       // Refused from the header alone; the connection closes rather than read the body.
       res.set_header("Connection", "close");
@@ -206,8 +226,12 @@ struct HttpServer::Impl {
         std::tm utc{};
         std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &utc));
         // One write per line, so that lines of concurrent requests do not interleave.
+        // The path as received (decoded): control characters would forge lines of their own.
+        std::string path = req.path;
+        for (char& c : path)
+          if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
         std::fprintf(stderr, "%s %s %s %s %d %zu %.1fms\n", when, req.remote_addr.c_str(), req.method.c_str(),
-                     req.path.c_str(), res.status, res.body.size(), ms);
+                     path.c_str(), res.status, res.body.size(), ms);
       });
     }
 
@@ -220,10 +244,6 @@ struct HttpServer::Impl {
     });
     server.Post("/v1/segment", [this](const httplib::Request& req, httplib::Response& res,
                                       const httplib::ContentReader& read) { segment(req, res, read); });
-    // httplib routes a request without a body past the content-reading handlers.
-    server.Post("/v1/segment", [](const httplib::Request&, httplib::Response& res) {
-      answer_error(res, 400, "the request has no body: send the radiograph's bytes (PNG, JPEG, TIFF or DICOM)");
-    });
   }
 };
 

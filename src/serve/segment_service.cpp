@@ -14,6 +14,7 @@
 #include "infer/overlay.hpp"
 #include "io/png_file.hpp"
 #include "predict/prediction_outputs.hpp"
+#include "serve/upload.hpp"
 
 namespace xnet::serve {
 
@@ -125,7 +126,12 @@ SegmentService::SegmentService(const Segmenter& segmenter, ServiceOptions option
 
 nlohmann::json SegmentService::segment(const std::filesystem::path& file, const SegmentRequest& request) const {
   const auto start = std::chrono::steady_clock::now();
-  const Radiograph radiograph = read_radiograph(file, options_.limits);
+  Radiograph radiograph;
+  try {
+    radiograph = read_radiograph(file, options_.limits);
+  } catch (const Error& e) {
+    throw BadUpload(e.what());
+  }
   segmenter_.use_threads(threads_per_worker_);  // this request's thread, one worker's share
   const Segmentation s = segmenter_.segment(radiograph, request.image);
   const cv::Mat gray = display_gray8(radiograph, s.polarity);

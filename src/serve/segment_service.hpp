@@ -78,7 +78,8 @@ class SegmentService {
   // "mask_png" (labels 0-3, 8-bit, full resolution) and "overlay_png" (base64 PNG); with
   // request.viewer also "viewer": the display image (8-bit), and at most 512 px a side the
   // soft-tissue probability (p x 255) and the labels the other classes decide, from which the
-  // page redraws the soft-tissue threshold live. Throws Error when the file cannot be read.
+  // page redraws the soft-tissue threshold live. Throws BadUpload (upload.hpp) when the file
+  // cannot be read as a radiograph.
   // Call it holding an admitted Ticket whose turn has come.
   nlohmann::json segment(const std::filesystem::path& file, const SegmentRequest& request) const;
 

@@ -62,10 +62,10 @@ const std::filesystem::path& Upload::finish() {
     file_ = nullptr;
     if (!closed) throw file_error(path_, std::string("cannot write the upload: ") + std::strerror(errno));
   }
-  if (size_ == 0) throw Error("the request has no body: send the radiograph's bytes (PNG, JPEG, TIFF or DICOM)");
+  if (size_ == 0) throw BadUpload("the request has no body: send the radiograph's bytes (PNG, JPEG, TIFF or DICOM)");
   const std::string extension = sniffed_extension(head_.data(), head_.size());
   if (extension.empty())
-    throw Error("the body is not a PNG, JPEG, TIFF or DICOM file (its first bytes match none of them)");
+    throw BadUpload("the body is not a PNG, JPEG, TIFF or DICOM file (its first bytes match none of them)");
   if (path_.extension() != extension) {
     auto named = path_;
     named += extension;

@@ -7,7 +7,14 @@
 #include <filesystem>
 #include <string>
 
+#include "core/error.hpp"
+
 namespace xnet::serve {
+
+// What is wrong with the upload itself (HTTP 400), unlike a fault of the server (500).
+struct BadUpload : Error {
+  using Error::Error;
+};
 
 // The extension read_radiograph knows a file's format by, from its first bytes: ".png",
 // ".jpg", ".tif" or ".dcm" (the DICOM preamble's "DICM" at byte 128); empty when the bytes
@@ -28,8 +35,8 @@ class Upload {
   bool append(const char* data, std::size_t size);
   bool too_large() const { return too_large_; }
   std::size_t size() const { return size_; }
-  // Closes the file and gives it the extension its first bytes call for; throws Error when
-  // they are no radiograph format (or nothing arrived).
+  // Closes the file and gives it the extension its first bytes call for; throws BadUpload
+  // when they are no radiograph format (or nothing arrived).
   const std::filesystem::path& finish();
 
  private:

@@ -306,6 +306,23 @@ TEST_F(ServeTest, BodiesOverTheLimitAre413BeforeTheyAreSent) {
   EXPECT_EQ(post("", file_bytes(image_))->status, 200);
 }
 
+TEST_F(ServeTest, RangesFormsAndBodiesOfNoLengthAreRefusedAtOnce) {
+  // httplib would copy the answer once per range: none are served.
+  const auto ranged = client().Get("/healthz", httplib::Headers{{"Range", "bytes=0-,0-,0-"}});
+  ASSERT_TRUE(ranged);
+  EXPECT_EQ(ranged->status, 416);
+  // A browser form's multipart body is not a radiograph.
+  const auto form = client().Post("/v1/segment", httplib::MultipartFormDataItems{{"file", file_bytes(image_), "a.png",
+                                                                                  "image/png"}});
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 415);
+  EXPECT_NE(json_of(form)["error"].get<std::string>().find("--data-binary"), std::string::npos);
+  // Neither a length nor chunks: answered from the head, not after a read timeout.
+  const std::string answer = answer_to_head(port_, "POST /v1/segment HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 411", 0), 0u) << answer;
+  EXPECT_EQ(post("", file_bytes(image_))->status, 200);
+}
+
 // A client that sends its headers and part of its body, then waits: it holds the one place.
 class StalledUpload {
  public:

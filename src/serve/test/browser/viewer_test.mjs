@@ -53,8 +53,9 @@ const url = await new Promise((resolve, reject) => {
 });
 const exited = new Promise((resolve) => server.on("exit", (code, signal) => resolve({ code, signal })));
 
-const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
+let browser;
 try {
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -120,7 +121,7 @@ try {
   console.log(`screenshots: ${path.join(out, "viewer.png")}, ${screenshot}`);
   if (errors.length) fail("errors on the page: " + errors.join("; "));
 } finally {
-  await browser.close();
+  if (browser) await browser.close();
   server.kill("SIGTERM");
 }
 const { code, signal } = await exited;
