@@ -41,6 +41,12 @@ std::optional<std::size_t> declared_length(const httplib::Request& req) {
   return std::size_t(value);
 }
 
+// 503: admission is full (segment_service.hpp Admission).
+void answer_busy(httplib::Response& res) {
+  res.set_header("Retry-After", "1");
+  answer_error(res, 503, "busy: every worker and queue place is taken; retry shortly");
+}
+
 std::string too_large_message(std::size_t limit) {
   return "the upload exceeds the server's limit of " + std::to_string(limit >> 20) + " MiB (--max-upload-mb)";
 }
@@ -88,26 +94,27 @@ struct HttpServer::Impl {
       read(receive);
   }
 
+  // A refusal after the head was read: the body dropped, then the answer.
+  static void refuse(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read,
+                     int status, const std::string& message) {
+    drain(req, read);
+    answer_error(res, status, message);
+  }
+
   void segment(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
     auto ticket = admission.try_enter();
     if (!ticket) {
       drain(req, read);
-      res.set_header("Retry-After", "1");
-      answer_error(res, 503, "busy: every worker and queue place is taken; retry shortly");
-      return;
+      return answer_busy(res);
     }
-    if (req.is_multipart_form_data()) {
-      drain(req, read);
-      return answer_error(res, 415, "send the radiograph's bytes as the body (curl --data-binary @FILE), "
-                                    "not a multipart form");
-    }
+    if (req.is_multipart_form_data())
+      return refuse(req, res, read, 415,
+                    "send the radiograph's bytes as the body (curl --data-binary @FILE), not a multipart form");
     SegmentRequest request;
     try {
       request = parse_segment_request(req.params);
     } catch (const Error& e) {
-      drain(req, read);
-      answer_error(res, 400, e.what());
-      return;
+      return refuse(req, res, read, 400, e.what());
     }
     Upload upload(scratch.path, options.max_upload_bytes);
     const auto deadline = Clock::now() + std::chrono::seconds(options.upload_timeout_s);
@@ -190,8 +197,7 @@ struct HttpServer::Impl {
         return 413;
       }
       if (req.path == "/v1/segment" && admission.full()) {
-        res.set_header("Retry-After", "1");
-        answer_error(res, 503, "busy: every worker and queue place is taken; retry shortly");
+        answer_busy(res);
         return 503;
       }
       return 100;

@@ -166,6 +166,16 @@ class ServeTest : public ::testing::Test {
   httplib::Result post(const std::string& query, const std::string& body) const {
     return client().Post(("/v1/segment" + query).c_str(), body, "application/octet-stream");
   }
+  // The phantom posted until the answer has this status (at most 50 tries, `pause` apart):
+  // the server's state follows a client's socket with a delay.
+  httplib::Result post_until(int status, std::chrono::milliseconds pause) const {
+    httplib::Result r = post("", file_bytes(image_));
+    for (int attempt = 0; attempt < 50 && !(r && r->status == status); ++attempt) {
+      std::this_thread::sleep_for(pause);
+      r = post("", file_bytes(image_));
+    }
+    return r;
+  }
   static nlohmann::json json_of(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
 
   fs::path dir_, image_;
@@ -275,15 +285,21 @@ TEST_F(ServeTest, UnknownPathsAre404Json) {
   EXPECT_NE(json_of(r)["error"].get<std::string>().find("/v2/nothing"), std::string::npos);
 }
 
-// The answer to a request's head alone, its body never sent: what a server that refuses from the
-// Content-Length says before the body would arrive.
-std::string answer_to_head(int port, const std::string& head) {
+// A plain TCP connection to the server, for requests httplib's client would not send.
+int loopback_connection(int port) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(std::uint16_t(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   EXPECT_EQ(::connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  return s;
+}
+
+// The answer to a request's head alone, its body never sent: what a server that refuses from the
+// Content-Length says before the body would arrive.
+std::string answer_to_head(int port, const std::string& head) {
+  const int s = loopback_connection(port);
   EXPECT_EQ(::send(s, head.data(), head.size(), 0), ssize_t(head.size()));
   timeval timeout{10, 0};
   ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -326,13 +342,7 @@ TEST_F(ServeTest, RangesFormsAndBodiesOfNoLengthAreRefusedAtOnce) {
 // A client that sends its headers and part of its body, then waits: it holds the one place.
 class StalledUpload {
  public:
-  explicit StalledUpload(int port) {
-    socket_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(std::uint16_t(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  explicit StalledUpload(int port) : socket_(loopback_connection(port)) {
     const std::string head = "POST /v1/segment HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n\x89PNG";
     EXPECT_EQ(::send(socket_, head.data(), head.size(), 0), ssize_t(head.size()));
   }
@@ -346,11 +356,7 @@ TEST_F(ServeTest, ARequestBeyondWorkersAndQueueIs503WithRetryAfter) {
   {
     StalledUpload holding(port_);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server takes it in
-    httplib::Result r = post("", file_bytes(image_));
-    for (int attempt = 0; attempt < 50 && !(r && r->status == 503); ++attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      r = post("", file_bytes(image_));
-    }
+    const auto r = post_until(503, std::chrono::milliseconds(20));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 503);
     EXPECT_EQ(r->get_header_value("Retry-After"), "1");
@@ -358,11 +364,7 @@ TEST_F(ServeTest, ARequestBeyondWorkersAndQueueIs503WithRetryAfter) {
     EXPECT_EQ(client().Get("/healthz")->status, 200);  // the server still answers the rest
   }
   // The stalled client gone, its place is free again.
-  httplib::Result r = post("", file_bytes(image_));
-  for (int attempt = 0; attempt < 50 && !(r && r->status == 200); ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    r = post("", file_bytes(image_));
-  }
+  const auto r = post_until(200, std::chrono::milliseconds(50));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
 }
