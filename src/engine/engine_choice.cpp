@@ -5,7 +5,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "core/error.hpp"
-#include "engine/xnet_onednn.hpp"
+#include "engine/onednn_network.hpp"
 
 namespace xnet::engine {
 namespace {
@@ -78,7 +78,7 @@ EngineChoice choose_engine(const model::ModelFile& model, const EngineRequest& r
   check_member("--device", request.device, {"auto", "cpu", "cuda"});
   const bool gpu = request.device == "cuda" || (request.device == "auto" && request.cuda_available);
   EngineChoice choice;
-  const auto onednn_gap = xnet_onednn_unsupported(model);
+  const auto onednn_gap = onednn_unsupported(model);
   const bool many = request.images == 0 || request.images >= kManyImages;
   // bf16 is LibTorch's: on the CPU it pays where LibTorch runs anyway (many images, a network
   // oneDNN does not run, LibTorch asked for or already in the program), not for a few images

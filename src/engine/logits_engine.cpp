@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "engine/model_archive.hpp"
-#include "engine/xnet_onednn.hpp"
+#include "engine/onednn_network.hpp"
 
 namespace xnet::engine {
 namespace {
@@ -67,7 +67,7 @@ std::unique_ptr<LogitsEngine> open_engine(const std::filesystem::path& model_fil
   auto choice = plan_engine(model_file, options);
   if (choice.engine == EngineKind::onednn) {
     try {
-      return xnet_onednn_engine(model_file, options, choice);
+      return onednn_engine(model_file, options, choice);
     } catch (const ArchiveError& e) {
       // Weights the description did not show it cannot take, or no oneDNN kernel for them
       // on this CPU: LibTorch's to run, unless oneDNN was asked for.

@@ -1,7 +1,7 @@
 #pragma once
 // What runs a trained network for the Segmenter: the preprocessed input in, logits out. Two
-// implementations: oneDNN's (engine/xnet_onednn, XNet on the CPU without loading LibTorch at
-// all) and LibTorch's (model/torch_engine, every architecture and device), chosen by
+// implementations: oneDNN's (engine/onednn_network, XNet and U-Net from their layer table on
+// the CPU without loading LibTorch at all) and LibTorch's (model/torch_engine, every architecture and device), chosen by
 // engine_choice.hpp. A program provides LibTorch's when it links it (xnet-torch, tests); the
 // `xnet` launcher, which does not, hands a run that needs it to xnet-torch.
 #include <cstddef>

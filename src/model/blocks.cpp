@@ -1,50 +1,35 @@
 #include "model/blocks.hpp"
 
 #include "core/error.hpp"
+#include "engine/network_layers.hpp"
 
 namespace xnet::model {
 namespace {
 
 thread_local FlopCounter* active_counter = nullptr;
 
-int floor_div2(int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
-
-// Nearest 2x upsampling followed by a k x k same-padding convolution equals, for each of the
-// four output phases (row parity a, column parity b), a (k/2+1) x (k/2+1) convolution of the
-// low-resolution input: taps of the big kernel that land on the same low-resolution pixel are
-// summed. For k = 3 that is 4 instead of 9 multiply-adds per output pixel (2.25x fewer).
-// taps(a) maps kernel index d+r to the low-resolution offset floor((a+d)/2) - floor((a-r)/2).
-torch::Tensor phase_taps(int a, int kernel) {
-  const int r = kernel / 2;
-  auto m = torch::zeros({r + 1, kernel});
-  const int lowest = floor_div2(a - r);
-  for (int d = -r; d <= r; ++d) m[floor_div2(a + d) - lowest][d + r] = 1.0f;
-  return m;
-}
-
 }  // namespace
 
 torch::Tensor phase_weight(const torch::Tensor& w) {
-  const int kernel = static_cast<int>(w.size(-1)), taps = kernel / 2 + 1;
+  const int kernel = static_cast<int>(w.size(-1)), taps = engine::phase_taps(kernel);
   const int64_t out = w.size(0), in = w.size(1);
-  // Phase p = 2a + b sums the big kernel's taps by (rows of a) kron (rows of b): all four as
-  // one GEMM over the flattened kernels (four einsums took ~0.14 s of every predict's start).
-  std::vector<torch::Tensor> maps;
-  for (int a : {0, 1})
-    for (int b : {0, 1}) maps.push_back(torch::kron(phase_taps(a, kernel), phase_taps(b, kernel)));
-  const auto combine = torch::cat(maps, 0).to(w.options());  // 4 taps^2 x kernel^2
+  // All four phases as one GEMM over the flattened kernels (four einsums took ~0.14 s of every
+  // predict's start); autograd runs through it when training.
+  // Cloned: autograd keeps the matrix for the backward pass, long after `matrix` is gone.
+  auto matrix = engine::phase_tap_matrix(kernel);
+  const auto combine =
+      torch::from_blob(matrix.data(), {4 * taps * taps, kernel * kernel}).to(w.options()).clone();
   const auto phases = torch::matmul(w.reshape({out * in, kernel * kernel}), combine.t());
   return phases.view({out, in, 4, taps, taps}).permute({2, 0, 1, 3, 4}).reshape({4 * out, in, taps, taps});
 }
 
 namespace {
 
-// Interleaves the phase outputs of `stacked` (N x 4C x H' x W') into N x C x 2H x 2W. Phase a
-// of row i sits at row i + (floor((a-r)/2) - floor(-r/2)) of the stacked output. Done in the
-// tensor's physical layout, so a channels-last input gives a channels-last output in one copy.
+// Interleaves the phase outputs of `stacked` (N x 4C x H' x W') into N x C x 2H x 2W (phase a
+// of row i sits at row i + phase_offset(a) of the stacked output). Done in the tensor's
+// physical layout, so a channels-last input gives a channels-last output in one copy.
 torch::Tensor interleave_phases(const torch::Tensor& stacked, int64_t height, int64_t width,
                                 int kernel) {
-  const int r = kernel / 2;
   const int64_t n = stacked.size(0), c = stacked.size(1) / 4;
   const bool channels_last = stacked.is_contiguous(torch::MemoryFormat::ChannelsLast) &&
                              !stacked.is_contiguous();
@@ -54,8 +39,8 @@ torch::Tensor interleave_phases(const torch::Tensor& stacked, int64_t height, in
   auto phase = [&](int a, int b) {
     const int64_t p = 2 * a + b;
     return view.narrow(ch, p * c, c)
-        .narrow(row, floor_div2(a - r) - floor_div2(-r), height)
-        .narrow(col, floor_div2(b - r) - floor_div2(-r), width);
+        .narrow(row, engine::phase_offset(a, kernel), height)
+        .narrow(col, engine::phase_offset(b, kernel), width);
   };
   // channels-last: stack b after W, a after H -> N x H x 2 x W x 2 x C.
   // NCHW:          stack b at the end, a after H -> N x C x H x 2 x W x 2.
@@ -91,8 +76,7 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& opts) : options(opts) {
 
 torch::Tensor ConvBlockImpl::conv_of_upsampled(const torch::Tensor& x, const torch::Tensor& weight,
                                                const torch::Tensor& bias, bool relu) {
-  const int r = options.kernel / 2;
-  auto stacked = torch::conv2d(x, weight, bias, 1, (r + 1) / 2);
+  auto stacked = torch::conv2d(x, weight, bias, 1, engine::phase_padding(options.kernel));
   if (relu) stacked = torch::relu_(stacked);  // before interleaving: same result, one pass
   return interleave_phases(stacked, x.size(2), x.size(3), options.kernel);
 }
@@ -128,9 +112,16 @@ void ConvBlockImpl::fold_batch_norm(const torch::TensorOptions& target, torch::M
                                     bool winograd) {
   torch::NoGradGuard no_grad;
   if (folded_) return;
-  const auto scale = norm->weight / torch::sqrt(norm->running_var + norm->options.eps());
-  const auto weight = conv->weight * scale.view({-1, 1, 1, 1});
-  const auto bias = (conv->bias - norm->running_mean) * scale + norm->bias;
+  if (static_cast<float>(norm->options.eps()) != engine::kBatchNormEps) throw std::logic_error("batch norm eps is not the engine's");
+  auto values = [](const torch::Tensor& t) {
+    const auto cpu = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    return std::vector<float>(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
+  };
+  auto weight_values = values(conv->weight), bias_values = values(conv->bias);
+  engine::fold_batch_norm(weight_values, bias_values, values(norm->weight), values(norm->bias),
+                          values(norm->running_mean), values(norm->running_var));
+  const auto weight = torch::from_blob(weight_values.data(), conv->weight.sizes()).clone();
+  const auto bias = torch::from_blob(bias_values.data(), conv->bias.sizes()).clone();
   conv->weight.set_data(weight.to(target).contiguous(format));
   conv->bias.set_data(bias.to(target));
   torch::Tensor phases;

@@ -9,12 +9,11 @@
 #include <torch/torch.h>
 
 #include "engine/model_description.hpp"
+#include "engine/network_layers.hpp"
 
 namespace xnet::model {
 
-// The spec with "auto" replaced by the architecture's own upsampling; throws UsageError for an
-// unknown architecture, an upsampling the architecture does not allow, or impossible sizes.
-NetworkSpec resolve(NetworkSpec spec);
+using engine::resolve;
 
 // N x input_channels x H x W -> N x classes x H x W logits, for any H and W: the input is padded
 // (replicating its border) to a multiple of size_multiple() and the logits cropped back.

@@ -62,7 +62,7 @@ TEST(EngineChoice, NativeBf16MakesAutoBf16OnLibTorchWhereLibTorchRunsAnyway) {
   auto started = images(1);
   started.libtorch_loaded = true;
   EXPECT_EQ(choose_engine(xnet_model(), started, zen5()).precision, Precision::bf16);
-  EXPECT_EQ(choose_engine(xnet_model(16, "unet"), images(1), zen5()).precision, Precision::bf16);
+  EXPECT_EQ(choose_engine(xnet_model(16, "segnet"), images(1), zen5()).precision, Precision::bf16);
 }
 
 TEST(EngineChoice, AFewImagesStayOnOneDnnFp32RatherThanStartLibTorchForBf16) {
@@ -93,13 +93,15 @@ TEST(EngineChoice, ManyImagesGoToLibTorchsWinogradLayers) {
 }
 
 TEST(EngineChoice, NetworksOneDnnDoesNotRunGoToLibTorchOrAreRefusedWhenItIsAskedFor) {
-  const auto unet = choose_engine(xnet_model(16, "unet"), images(1), avx2());
-  EXPECT_EQ(unet.engine, EngineKind::libtorch);
-  EXPECT_NE(unet.reason.find("unet"), std::string::npos) << unet.reason;
+  const auto segnet = choose_engine(xnet_model(16, "segnet"), images(1), avx2());
+  EXPECT_EQ(segnet.engine, EngineKind::libtorch);
+  EXPECT_NE(segnet.reason.find("segnet"), std::string::npos) << segnet.reason;
+  EXPECT_EQ(choose_engine(xnet_model(16, "unet"), images(1), avx2()).engine, EngineKind::onednn)
+      << "U-Net has a layer table";
   EXPECT_EQ(choose_engine(xnet_model(12), images(1), avx2()).engine, EngineKind::libtorch) << "12 filters: no channel block";
   auto onednn = images(1);
   onednn.engine = "onednn";
-  EXPECT_THROW(choose_engine(xnet_model(16, "unet"), onednn, avx2()), UsageError);
+  EXPECT_THROW(choose_engine(xnet_model(16, "deeplab"), onednn, avx2()), UsageError);
   EXPECT_EQ(choose_engine(xnet_model(), onednn, avx2()).engine, EngineKind::onednn);
   EXPECT_EQ(choose_engine(xnet_model(), onednn, zen5()).precision, Precision::fp32) << "auto: what oneDNN runs";
   onednn.precision = "bf16";

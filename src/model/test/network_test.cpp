@@ -1,7 +1,11 @@
-// The model zoo: parameter counts, any input size, gradients, determinism, FLOP counts.
+// The model zoo and the layer table it is built from: parameter counts, any input size, gradients, determinism, FLOP counts.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+
 #include "core/error.hpp"
+#include "engine/network_layers.hpp"
 #include "model/blocks.hpp"
 #include "model/network.hpp"
 #include "model/test/test_networks.hpp"
@@ -163,3 +167,98 @@ TEST(Network, GflopIsCountedForEveryArchitectureAndUpsampling) {
 
 }  // namespace
 }  // namespace xnet::model
+
+namespace xnet::engine {
+namespace {
+
+// The table as reference.md writes XNet: a = C(.), P = pool, u = C(U .), [x, y] = concat.
+std::string diagram(const LayerTable& table) {
+  std::string text;
+  for (const auto& layer : table.layers) {
+    switch (layer.kind) {
+      case LayerKind::block: text += layer.name + "=C" + std::to_string(layer.out); break;
+      case LayerKind::up_block: text += layer.name + "=CU" + std::to_string(layer.out); break;
+      case LayerKind::pool: text += "P"; break;
+      case LayerKind::concat: text += "[" + std::to_string(layer.out) + "]"; break;
+      case LayerKind::head: text += "head" + std::to_string(layer.out); break;
+    }
+    text += "@" + std::to_string(layer.level) + " ";
+  }
+  return text;
+}
+
+TEST(LayerTable, XNetIsReferenceMdsLayerSequence) {
+  const auto table = layer_table(model::NetworkSpec{});
+  EXPECT_EQ(diagram(table),
+            "c1=C64@0 P@1 c2=C128@1 P@2 c3=C256@2 P@3 c4=C512@3 c5=C512@3 u6=CU256@2 [512]@2 u7=CU128@1 [256]@1 "
+            "c8=C128@1 P@2 c9=C256@2 P@3 c10=C512@3 c11=C512@3 u12=CU256@2 [512]@2 u13=CU128@1 [256]@1 "
+            "u14=CU64@0 [128]@0 head3@0 ");
+  EXPECT_EQ(table.size_multiple, 8);
+  // The skips: c6 = [a3, u6], c13 = [a8, u13], c14 = [a1, u14].
+  const auto& layers = table.layers;
+  auto named = [&](const std::string& name) {
+    for (std::size_t i = 0; i < layers.size(); ++i)
+      if (layers[i].name == name) return static_cast<int>(i);
+    return -2;
+  };
+  EXPECT_EQ(layers[named("u6") + 1].inputs, (std::vector<int>{named("c3"), named("u6")}));
+  EXPECT_EQ(layers[named("u13") + 1].inputs, (std::vector<int>{named("c8"), named("u13")}));
+  EXPECT_EQ(layers[named("u14") + 1].inputs, (std::vector<int>{named("c1"), named("u14")}));
+  EXPECT_EQ(layers.back().inputs, (std::vector<int>{named("u14") + 1}));
+}
+
+// model.pt files written before the table hold these names; LibTorch's load needs them all.
+TEST(LayerTable, UNetModulesKeepTheParameterNamesOfEarlierModelFiles) {
+  model::NetworkSpec spec;
+  spec.architecture = "unet";
+  spec.depth = 2;
+  spec.base_filters = 4;
+  std::set<std::string> names;
+  for (const auto& p : model::make_network(spec)->named_parameters()) names.insert(p.key());
+  std::set<std::string> expected{"head.weight", "head.bias", "up0.transposed.weight", "up0.transposed.bias"};
+  for (const char* block : {"down0.0", "down0.1", "down1.0", "down1.1", "up0.block", "merge0.0", "merge0.1"})
+    for (const char* p : {".conv.weight", ".conv.bias", ".norm.weight", ".norm.bias"}) expected.insert(block + std::string(p));
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(diagram(layer_table(spec)), "down0.0=C4@0 down0.1=C4@0 P@1 down1.0=C8@1 down1.1=C8@1 up0=CU4@0 [8]@0 "
+                                        "merge0.0=C4@0 merge0.1=C4@0 head3@0 ");
+}
+
+TEST(LayerTable, PhaseKernelsSumTheTapsThatLandOnOneLowResolutionPixel) {
+  // 3x3 (reference.md's kernel): row a = 0 sees rows (w0, w1 + w2), a = 1 sees (w0 + w1, w2).
+  std::vector<float> w(9);
+  for (int i = 0; i < 9; ++i) w[i] = static_cast<float>(1 << i);
+  const auto phases = phase_kernels(w, 1, 1, 3);
+  ASSERT_EQ(phases.size(), 16u);
+  auto at = [&](int p, int u, int v) { return phases[p * 4 + u * 2 + v]; };
+  EXPECT_EQ(at(0, 0, 0), w[0]);
+  EXPECT_EQ(at(0, 1, 1), w[4] + w[5] + w[7] + w[8]);
+  EXPECT_EQ(at(3, 0, 0), w[0] + w[1] + w[3] + w[4]);
+  EXPECT_EQ(at(1, 0, 0), w[0] + w[1]);
+  EXPECT_EQ(at(1, 0, 1), w[2]);
+  EXPECT_EQ(phase_offset(0, 3), 0);
+  EXPECT_EQ(phase_offset(1, 3), 1);
+  // Every tap lands in exactly one place of each phase.
+  for (int k : {1, 3, 5, 7}) {
+    const auto matrix = phase_tap_matrix(k);
+    const int t2 = phase_taps(k) * phase_taps(k);
+    for (int p = 0; p < 4; ++p)
+      for (int tap = 0; tap < k * k; ++tap) {
+        float sum = 0;
+        for (int u = 0; u < t2; ++u) sum += matrix[(p * t2 + u) * k * k + tap];
+        EXPECT_EQ(sum, 1.0f) << "k " << k << " phase " << p << " tap " << tap;
+      }
+  }
+}
+
+TEST(LayerTable, FoldedBatchNormIsTheNormOfTheConvolution) {
+  std::vector<float> weight{1, 2, 3, 4}, bias{0.5f, -1};
+  fold_batch_norm(weight, bias, {2, 0.5f}, {0.1f, 0.2f}, {1, -1}, {3, 0});
+  const float s0 = 2 / std::sqrt(3 + kBatchNormEps), s1 = 0.5f / std::sqrt(kBatchNormEps);
+  EXPECT_FLOAT_EQ(weight[1], 2 * s0);
+  EXPECT_FLOAT_EQ(weight[3], 4 * s1);
+  EXPECT_FLOAT_EQ(bias[0], (0.5f - 1) * s0 + 0.1f);
+  EXPECT_FLOAT_EQ(bias[1], (-1 + 1) * s1 + 0.2f);
+}
+
+}  // namespace
+}  // namespace xnet::engine

@@ -13,7 +13,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "engine/engine_choice.hpp"
-#include "engine/xnet_onednn.hpp"
+#include "engine/onednn_network.hpp"
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>

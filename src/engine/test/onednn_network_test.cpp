@@ -1,5 +1,6 @@
-// model.pt read without LibTorch gives LibTorch's own tensors, and XNet on oneDNN gives the
-// logits of LibTorch's eval() network; what this engine cannot run is refused, not guessed.
+// model.pt read without LibTorch gives LibTorch's own tensors, and the networks with a layer
+// table on oneDNN give the logits of LibTorch's eval() network, for every upsampling; what this
+// engine cannot run is refused, not guessed.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,7 +11,7 @@
 #include <thread>
 
 #include "engine/model_archive.hpp"
-#include "engine/xnet_onednn.hpp"
+#include "engine/onednn_network.hpp"
 #include "model/model_file.hpp"
 #include "model/test/test_networks.hpp"
 
@@ -19,10 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class XNetOneDnnTest : public ::testing::Test {
+class OneDnnNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("xnet_onednn_test_" + std::to_string(::getpid()));
+    dir_ = fs::temp_directory_path() / ("onednn_network_test_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -51,7 +52,7 @@ class XNetOneDnnTest : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(XNetOneDnnTest, ArchiveGivesLibTorchsTensorsAndDescription) {
+TEST_F(OneDnnNetworkTest, ArchiveGivesLibTorchsTensorsAndDescription) {
   model::SegmentationNet net;
   const auto path = save(xnet(4), net);
   const ModelArchive archive(path);
@@ -78,34 +79,54 @@ TEST_F(XNetOneDnnTest, ArchiveGivesLibTorchsTensorsAndDescription) {
   EXPECT_EQ(static_cast<int64_t>(floats), model::count_trainable_parameters(*net));
 }
 
-TEST_F(XNetOneDnnTest, LogitsMatchLibTorchAtOddSizes) {
-  model::SegmentationNet net;
-  const int base = onednn_channel_block();  // the narrowest XNet this CPU's engine runs
-  const auto path = save(xnet(base), net);
-  const auto engine = xnet_onednn_engine(path, {"cpu", 2, 1});
-  EXPECT_EQ(engine->choice().engine, EngineKind::onednn);
-  EXPECT_EQ(engine->model().network.base_filters, base);
-  torch::NoGradGuard no_grad;
-  for (const auto& size : {cv::Size(64, 64), cv::Size(53, 37), cv::Size(9, 17)}) {
-    cv::Mat input(size, CV_32F);
-    cv::randn(input, 0.0, 1.0);
-    const auto maps = engine->logits(input);
-    const auto expected = net->forward(torch::from_blob(input.data, {1, 1, size.height, size.width}).clone());
-    ASSERT_EQ(maps.size(), 3u);
-    const double scale = expected.abs().max().item<double>();
-    for (int c = 0; c < 3; ++c) {
-      ASSERT_EQ(maps[c].size(), size);
-      const auto got = torch::from_blob(maps[c].data, {size.height, size.width}).clone();
-      const double error = (got - expected[0][c]).abs().max().item<double>();
-      EXPECT_LT(error, 1e-4 * scale + 1e-5) << size << " class " << c << " scale " << scale;
+TEST_F(OneDnnNetworkTest, LogitsMatchLibTorchAtOddSizesForEveryTabledNetwork) {
+  const int base = onednn_channel_block();  // the narrowest network this CPU's engine runs
+  std::vector<model::NetworkSpec> specs;
+  for (const char* up : {"nearest", "bilinear", "transposed"}) {
+    auto spec = xnet(base);
+    spec.upsampling = up;
+    specs.push_back(spec);
+    for (int depth : {1, 3, 4}) {
+      auto unet = xnet(base);
+      unet.architecture = "unet";
+      unet.depth = depth;
+      unet.upsampling = up;
+      specs.push_back(unet);
+    }
+  }
+  auto wide_kernel = xnet(base);
+  wide_kernel.kernel_size = 5;  // phase kernels of 3x3 taps, padding 1
+  specs.push_back(wide_kernel);
+  for (const auto& spec : specs) {
+    const auto label = spec.architecture + "/" + spec.upsampling + " depth " + std::to_string(spec.depth) + " k" +
+                       std::to_string(spec.kernel_size);
+    model::SegmentationNet net;
+    const auto path = save(spec, net);
+    const auto engine = onednn_engine(path, {"cpu", 2, 1});
+    EXPECT_EQ(engine->choice().engine, EngineKind::onednn);
+    EXPECT_EQ(engine->model().network.base_filters, base);
+    torch::NoGradGuard no_grad;
+    for (const auto& size : {cv::Size(64, 64), cv::Size(53, 37), cv::Size(9, 17)}) {
+      cv::Mat input(size, CV_32F);
+      cv::randn(input, 0.0, 1.0);
+      const auto maps = engine->logits(input);
+      const auto expected = net->forward(torch::from_blob(input.data, {1, 1, size.height, size.width}).clone());
+      ASSERT_EQ(maps.size(), 3u);
+      const double scale = expected.abs().max().item<double>();
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_EQ(maps[c].size(), size);
+        const auto got = torch::from_blob(maps[c].data, {size.height, size.width}).clone();
+        const double error = (got - expected[0][c]).abs().max().item<double>();
+        EXPECT_LT(error, 1e-4 * scale + 1e-5) << label << " " << size << " class " << c << " scale " << scale;
+      }
     }
   }
 }
 
 // A batch runs one engine from several workers at once, each on its own threads.
-TEST_F(XNetOneDnnTest, WorkersSideBySideGetTheSameLogits) {
+TEST_F(OneDnnNetworkTest, WorkersSideBySideGetTheSameLogits) {
   model::SegmentationNet net;
-  const auto engine = xnet_onednn_engine(save(xnet(onednn_channel_block()), net), {"cpu", 2, 4});
+  const auto engine = onednn_engine(save(xnet(onednn_channel_block()), net), {"cpu", 2, 4});
   cv::Mat input(64, 64, CV_32F);
   cv::randn(input, 0.0, 1.0);
   const auto alone = engine->logits(input);
@@ -122,7 +143,7 @@ TEST_F(XNetOneDnnTest, WorkersSideBySideGetTheSameLogits) {
 }
 
 // Weights that contradict the description go to LibTorch, whose load names the mismatch.
-TEST_F(XNetOneDnnTest, WeightsOfAnotherWidthAreRefused) {
+TEST_F(OneDnnNetworkTest, WeightsOfAnotherWidthAreRefused) {
   model::SegmentationNet net;
   const int base = onednn_channel_block();
   const auto path = save(xnet(2 * base), net);
@@ -137,34 +158,35 @@ TEST_F(XNetOneDnnTest, WeightsOfAnotherWidthAreRefused) {
     loaded.net->save(archive);
     archive.save_to((dir_ / "lying.pt").string());
   }
-  EXPECT_THROW(xnet_onednn_engine(dir_ / "lying.pt", {}), ArchiveError);
+  EXPECT_THROW(onednn_engine(dir_ / "lying.pt", {}), ArchiveError);
 }
 
-TEST_F(XNetOneDnnTest, RefusesWhatItDoesNotRun) {
+TEST_F(OneDnnNetworkTest, RefusesWhatItDoesNotRun) {
   model::SegmentationNet net;
   const int base = onednn_channel_block();
-  auto unet = xnet(base);
-  unet.architecture = "unet";
-  unet.depth = 3;
-  auto bilinear = xnet(base);
-  bilinear.upsampling = "bilinear";
-  for (const auto& spec : {unet, bilinear, xnet(4)}) {
+  auto segnet = xnet(base);
+  segnet.architecture = "segnet";
+  segnet.depth = 3;
+  auto deeplab = xnet(base);
+  deeplab.architecture = "deeplab";
+  deeplab.depth = 3;
+  for (const auto& spec : {segnet, deeplab, xnet(4)}) {
     const auto path = save(spec, net, spec.architecture + spec.upsampling + ".pt");
-    EXPECT_FALSE(xnet_onednn_unsupported(ModelArchive(path).description()).empty());
-    EXPECT_THROW(xnet_onednn_engine(path, {}), ArchiveError) << spec.architecture << " " << spec.upsampling;
+    EXPECT_FALSE(onednn_unsupported(ModelArchive(path).description()).empty());
+    EXPECT_THROW(onednn_engine(path, {}), ArchiveError) << spec.architecture << " " << spec.upsampling;
   }
   const auto path = save(xnet(base), net);
-  EXPECT_THROW(xnet_onednn_engine(path, {"cuda", 1, 1}), ArchiveError);
+  EXPECT_THROW(onednn_engine(path, {"cuda", 1, 1}), ArchiveError);
 }
 
 // A damaged or non-finite weight is the user's problem to hear of, not a case for handing the
 // file to LibTorch (an ArchiveError): the error names the file and the tensor.
-TEST_F(XNetOneDnnTest, CorruptOrNonFiniteWeightsAreErrorsNotHandOffs) {
+TEST_F(OneDnnNetworkTest, CorruptOrNonFiniteWeightsAreErrorsNotHandOffs) {
   model::SegmentationNet net;
   const auto path = save(xnet(onednn_channel_block()), net);
   const auto expect_error = [](const fs::path& file, const std::string& what) {
     try {
-      xnet_onednn_engine(file, {});
+      onednn_engine(file, {});
       FAIL() << file;
     } catch (const ArchiveError& e) {
       FAIL() << "handed on: " << e.what();
@@ -194,7 +216,7 @@ TEST_F(XNetOneDnnTest, CorruptOrNonFiniteWeightsAreErrorsNotHandOffs) {
   expect_error(dir_ / "infinite.pt", "c1.conv.bias holds NaN or infinite weights");
 }
 
-TEST_F(XNetOneDnnTest, NamesTheFileOfWhatIsNoModel) {
+TEST_F(OneDnnNetworkTest, NamesTheFileOfWhatIsNoModel) {
   const auto text = dir_ / "notes.pt";
   std::ofstream(text) << "not a zip";
   try {
