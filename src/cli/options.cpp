@@ -16,7 +16,7 @@ void add_device_option(CLI::App& cmd, std::string& device) {
 
 void add_engine_options(CLI::App& cmd, std::string& engine, std::string& precision) {
   cmd.add_option("--engine", engine,
-                 "What runs the network: auto (oneDNN for XNet on a few images on the CPU, else LibTorch), "
+                 "What runs the network: auto (oneDNN for XNet and U-Net on a few images on the CPU, else LibTorch), "
                  "onednn or libtorch")
       ->check(CLI::IsMember({"auto", "onednn", "libtorch"}))
       ->capture_default_str();

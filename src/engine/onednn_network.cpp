@@ -32,7 +32,7 @@ memory::desc activation(int channels, int height, int width, tag format) {
   return memory::desc({1, channels, height, width}, memory::data_type::f32, format);
 }
 
-// Float storage aligned for vector loads: one arena per forward pass.
+// Float storage aligned for vector loads: the regions of one forward pass.
 struct Buffer {
   float* data = nullptr;
   explicit Buffer(std::size_t floats) {
@@ -203,13 +203,20 @@ void interleave_phases(const float* stacked, float* dst, int out, int h, int w, 
     }
 }
 
-// Where each layer's output lives in a forward pass's arena. A concatenation [x, y] is one
-// region that x and y are written into side by side (channel blocks of one image are
-// contiguous), so no copy joins them; regions whose layers are done are reused.
+// Where each layer's output lives in a forward pass. A concatenation [x, y] is one region that
+// x and y are written into side by side (channel blocks of one image are contiguous), so no
+// copy joins them; regions whose layers are done are reused. Each region is its own
+// allocation: below glibc's mmap threshold (keep_freed_memory, cli/program.cpp) freed ones come
+// back without page faults, where one arena of them all (~60 MB for XNet-64 at 200^2) was
+// mapped afresh for every image.
+struct Place {
+  int region = -1;
+  std::size_t offset = 0;  // floats into it
+};
 struct Placement {
-  std::vector<std::size_t> output;     // float offset of each layer's output
-  std::vector<std::size_t> temporary;  // of an up_block's intermediate map (phases or upsampled)
-  std::size_t arena_floats = 0;
+  std::vector<Place> output;     // each layer's output
+  std::vector<Place> temporary;  // an up_block's intermediate map (phases or upsampled input)
+  std::vector<std::size_t> region_floats;
 };
 
 Placement place(const LayerTable& table, const std::vector<std::size_t>& output_floats,
@@ -241,7 +248,7 @@ Placement place(const LayerTable& table, const std::vector<std::size_t>& output_
     death[r] = std::max(death[r], last_use[i]);
   }
   // Regions: a size and the step after which they are free. Each region's tenants follow one
-  // another; it grows to the largest of them and the arena is the regions side by side.
+  // another; it grows to the largest of them.
   struct Region {
     std::size_t floats = 0;
     int busy_until = -1;
@@ -272,22 +279,20 @@ Placement place(const LayerTable& table, const std::vector<std::size_t>& output_
         region_of[r] = take(output_floats[r], static_cast<int>(i), death[r]);
     if (temporary_floats[i] > 0) temporary_region[i] = take(temporary_floats[i], static_cast<int>(i), static_cast<int>(i));
   }
-  std::vector<std::size_t> region_offset(regions.size());
   Placement placement;
-  for (std::size_t r = 0; r < regions.size(); ++r) {
-    region_offset[r] = placement.arena_floats;
-    placement.arena_floats += (regions[r].floats + 15) / 16 * 16;  // 64-byte aligned starts
-  }
+  for (const auto& region : regions) placement.region_floats.push_back(region.floats);
   placement.output.resize(n);
-  placement.temporary.assign(n, 0);
-  // A layer's offset: its root's region, plus the channel offsets of the concatenations above.
-  std::function<std::size_t(int)> offset = [&](int i) -> std::size_t {
-    if (parent[i].first < 0) return region_offset[region_of[i]];
-    return offset(parent[i].first) + static_cast<std::size_t>(parent[i].second) * level_pixels[layers[i].level];
+  placement.temporary.resize(n);
+  // A layer's place: its root's region, at the channel offsets of the concatenations above.
+  std::function<Place(int)> place_of = [&](int i) -> Place {
+    if (parent[i].first < 0) return {region_of[i], 0};
+    auto above = place_of(parent[i].first);
+    above.offset += static_cast<std::size_t>(parent[i].second) * level_pixels[layers[i].level];
+    return above;
   };
   for (std::size_t i = 0; i < n; ++i) {
-    placement.output[i] = offset(static_cast<int>(i));
-    if (temporary_region[i] >= 0) placement.temporary[i] = region_offset[temporary_region[i]];
+    placement.output[i] = place_of(static_cast<int>(i));
+    if (temporary_region[i] >= 0) placement.temporary[i] = {temporary_region[i], 0};
   }
   return placement;
 }
@@ -318,10 +323,12 @@ class OneDnnNetwork final : public LogitsEngine {
     cv::copyMakeBorder(input, padded, 0, height - input.rows, 0, width - input.cols, cv::BORDER_REPLICATE);
     if (!padded.isContinuous()) padded = padded.clone();
     const auto& p = plan(height, width);
-    Buffer arena(p.placement.arena_floats);
-    run(p, padded.ptr<float>(), arena.data);
+    std::vector<std::unique_ptr<Buffer>> regions;
+    for (auto floats : p.placement.region_floats) regions.push_back(std::make_unique<Buffer>(floats));
+    run(p, padded.ptr<float>(), regions);
     // Class c is lane c % block of channel block c / block.
-    const float* logits = arena.data + p.placement.output.back();
+    const auto& out = p.placement.output.back();
+    const float* logits = regions[out.region]->data + out.offset;
     const std::size_t pixels = static_cast<std::size_t>(height) * width;
     std::vector<cv::Mat> maps;
     for (int c = 0; c < table_.spec.classes; ++c) {
@@ -424,8 +431,9 @@ class OneDnnNetwork final : public LogitsEngine {
     return *slot;
   }
 
-  // The table in order; every activation is a place in the arena (Placement).
-  void run(const Plan& p, float* input, float* arena) const {
+  // The table in order; every activation is a place in a region (Placement).
+  void run(const Plan& p, float* input, const std::vector<std::unique_ptr<Buffer>>& regions) const {
+    auto at = [&](const Place& place) { return regions[place.region]->data + place.offset; };
     dnnl::stream stream(engine_);
     Buffer scratchpad(p.scratchpad_bytes / sizeof(float) + 1);
     auto mem = [&](const memory::desc& d, float* data) { return memory(d, engine_, data); };
@@ -445,13 +453,13 @@ class OneDnnNetwork final : public LogitsEngine {
       const auto& step = p.steps[i];
       if (layer.kind == LayerKind::concat) continue;  // its inputs were written in place
       const int from = layer.inputs.front();
-      float* src = from == kImage ? input : arena + p.placement.output[from];
-      float* dst = arena + p.placement.output[i];
+      float* src = from == kImage ? input : at(p.placement.output[from]);
+      float* dst = at(p.placement.output[i]);
       if (layer.kind != LayerKind::up_block) {
         execute(step.primitives.front(), src, dst);
         continue;
       }
-      float* temporary = arena + p.placement.temporary[i];
+      float* temporary = at(p.placement.temporary[i]);
       execute(step.primitives.front(), src, temporary);
       if (step.primitives.size() > 1) {
         execute(step.primitives.back(), temporary, dst);
