@@ -1,14 +1,14 @@
 // Post-processing and collimator detection at the reference detector size (1500x1500,
-// reference.md), one core: `build/bench/infer_bench`.
+// reference.md), one core: `build/bench/postprocess_bench`.
 #include <benchmark/benchmark.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "infer/collimator.hpp"
-#include "infer/overlay.hpp"
-#include "infer/postprocess.hpp"
-#include "infer/test/phantom.hpp"
+#include "collimator/collimator.hpp"
+#include "postprocess/overlay.hpp"
+#include "postprocess/postprocess.hpp"
+#include "collimator/test/phantom.hpp"
 
 namespace {
 

@@ -6,14 +6,14 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 
 namespace xnet {
 
 namespace {
 constexpr int gap = 4;  // pixels of white between tiles
 
-// The overlay's colours (infer/overlay.hpp); pixels not labelled magenta, black anything else.
+// The overlay's colours (postprocess/overlay.hpp); pixels not labelled magenta, black anything else.
 cv::Vec3b colour_of(std::uint8_t value) {
   if (value < label::max_classes) return label_colour(value);
   return value == label::ignore ? cv::Vec3b(255, 0, 255) : cv::Vec3b(0, 0, 0);

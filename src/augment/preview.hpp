@@ -14,7 +14,7 @@ namespace xnet {
 
 using AugmentedPair = std::pair<cv::Mat, cv::Mat>;  // CV_32FC1 image 0..1, CV_8UC1 labels
 
-// Label map in the overlay's colours (infer/overlay.hpp label_colour: the reference's white,
+// Label map in the overlay's colours (postprocess/overlay.hpp label_colour: the reference's white,
 // yellow and blue, collimator dark grey); ignore (255) magenta, anything else black. CV_8UC3 BGR.
 cv::Mat colour_labels(const cv::Mat& labels);
 

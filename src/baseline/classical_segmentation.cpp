@@ -12,7 +12,7 @@
 #include "core/labels.hpp"
 #include "core/progress.hpp"
 #include "eval/confusion.hpp"
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 #include "preprocess/preprocessing.hpp"
 
 namespace xnet {

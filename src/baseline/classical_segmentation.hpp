@@ -3,7 +3,7 @@
 // detection with thresholds tuned per image and body part, Kazeminia et al. 2015), made as
 // well as a physicist would make it, parameters chosen per image from its own histogram:
 //  1. polarity as predict decides it; the collimator as predict finds it from the pixels
-//     (infer/collimator.hpp), label 3 outside the field;
+//     (collimator/collimator.hpp), label 3 outside the field;
 //  2. the image as attenuation (preprocess: -log of a raw image, a display image as it is),
 //     normalised within the field, on a working copy, smoothed against quantum noise;
 //  3. open beam: Otsu's threshold of the field's attenuation, taken only when the histogram

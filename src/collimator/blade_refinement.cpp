@@ -1,10 +1,10 @@
-#include "infer/blade_refinement.hpp"
+#include "collimator/blade_refinement.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "infer/line_sampling.hpp"
+#include "collimator/line_sampling.hpp"
 
 namespace xnet {
 namespace {

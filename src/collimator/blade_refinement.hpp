@@ -2,7 +2,7 @@
 // Full-resolution position of a blade edge found on the working scale.
 #include <opencv2/core.hpp>
 
-#include "infer/collimator_field.hpp"
+#include "collimator/collimator_field.hpp"
 
 namespace xnet {
 

@@ -1,4 +1,4 @@
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
-#include "infer/blade_refinement.hpp"
-#include "infer/line_sampling.hpp"
+#include "collimator/blade_refinement.hpp"
+#include "collimator/line_sampling.hpp"
 
 namespace xnet {
 namespace {

@@ -1,11 +1,11 @@
-#include "infer/collimator_field.hpp"
+#include "collimator/collimator_field.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/label_regions.hpp"
+#include "postprocess/label_regions.hpp"
 
 namespace xnet {
 

@@ -3,7 +3,7 @@
 // the field's convention: pixel (c, r) covers [c, c+1) x [r, r+1), its centre is (c+0.5, r+0.5).
 #include <opencv2/core.hpp>
 
-#include "infer/collimator_field.hpp"
+#include "collimator/collimator_field.hpp"
 
 namespace xnet {
 

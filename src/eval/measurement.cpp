@@ -6,7 +6,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 #include "io/png_file.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "infer/label_regions.hpp"
+#include "postprocess/label_regions.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "infer/postprocess.hpp"
+#include "postprocess/postprocess.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/label_regions.hpp"
+#include "postprocess/label_regions.hpp"
 
 namespace xnet {
 namespace {

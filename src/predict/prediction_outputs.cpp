@@ -15,7 +15,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 #include "io/dicom_segmentation.hpp"
 #include "io/dicom.hpp"
 #include "io/png_file.hpp"

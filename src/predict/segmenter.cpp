@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 #include "predict/model_thresholds.hpp"
 #include "preprocess/preprocessing.hpp"
 

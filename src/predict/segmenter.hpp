@@ -15,8 +15,8 @@
 #include <opencv2/core.hpp>
 
 #include "engine/logits_engine.hpp"
-#include "infer/collimator_field.hpp"
-#include "infer/postprocess.hpp"
+#include "collimator/collimator_field.hpp"
+#include "postprocess/postprocess.hpp"
 #include "io/radiograph.hpp"
 #include "preprocess/polarity.hpp"
 

@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 #include "preprocess/exposed_field.hpp"
 #include "preprocess/intensity_range.hpp"
 #include "preprocess/polarity_cues.hpp"

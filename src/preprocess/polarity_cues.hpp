@@ -22,7 +22,7 @@ struct PolarityCues {
   // Shares of the image within 5 % of its robust range from the dark end (open beam in a
   // display image; a shield or dense anatomy in a raw one) and from the bright end.
   double dark_end = 0, bright_end = 0;
-  // The band's cues inside the field CollimatorDetector (infer/collimator.hpp) finds when
+  // The band's cues inside the field CollimatorDetector (collimator/collimator.hpp) finds when
   // the image is taken as raw (open beam bright), and as display (inverted).
   struct Hypothesis {
     double field = 0;  // 1 when the detector found a collimator, else the whole image is used

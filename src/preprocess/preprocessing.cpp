@@ -6,7 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 #include "preprocess/intensity_range.hpp"
 
 namespace xnet {

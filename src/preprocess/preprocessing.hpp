@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
-#include "infer/collimator_field.hpp"
+#include "collimator/collimator_field.hpp"
 #include "io/radiograph.hpp"
 #include "preprocess/polarity.hpp"
 
@@ -66,7 +66,7 @@ cv::Mat canonical_of_pixels(const cv::Mat& pixels, Polarity polarity,
                             const Preprocessing& preprocessing = {}, const cv::Mat& field = {});
 
 // The exposed field the intensity range is taken from, as training and prediction alike find it:
-// with within_field, from the pixels alone (infer/collimator.hpp), as a mask for
+// with within_field, from the pixels alone (collimator/collimator.hpp), as a mask for
 // canonical_of_pixels / network_input; else an empty Mat. `found` (optional) receives the field.
 cv::Mat normalisation_field(const Radiograph& radiograph, Polarity polarity, const Preprocessing& preprocessing,
                             std::optional<CollimatorField>* found = nullptr);

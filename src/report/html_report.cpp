@@ -8,7 +8,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 #include "report/charts.hpp"
 
 namespace xnet::report {
@@ -290,7 +290,7 @@ std::string example_caption(const nlohmann::json& caption) {
 
 std::string examples(const RunFolder& run) {
   if (run.examples.empty()) return not_available(run.examples_missing);
-  // The overlay's own colours (infer/overlay.hpp), so the legend cannot drift from the images.
+  // The overlay's own colours (postprocess/overlay.hpp), so the legend cannot drift from the images.
   std::string legend;
   for (const auto& [value, name] : {std::pair{label::open_beam, "open beam"}, std::pair{label::soft_tissue, "soft tissue"},
                                     std::pair{label::bone, "bone"}, std::pair{label::collimator, "collimator"}}) {

@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "core/threads.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 #include "io/png_file.hpp"
 #include "predict/prediction_outputs.hpp"
 #include "serve/upload.hpp"
@@ -161,7 +161,7 @@ nlohmann::json SegmentService::model_info() const {
   nlohmann::json info = segmenter_.model();
   info["engine"] = segmenter_.engine().describe();
   info["input_size"] = segmenter_.input_size();
-  // The mask's values, and the colours the overlays give them (infer/overlay.hpp).
+  // The mask's values, and the colours the overlays give them (postprocess/overlay.hpp).
   nlohmann::json labels = nlohmann::json::array();
   for (int value = 0; value < label::max_classes; ++value) {
     const cv::Vec3b bgr = label_colour(value);

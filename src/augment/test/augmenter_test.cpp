@@ -10,7 +10,7 @@
 
 #include "augment/intensity.hpp"
 #include "augment/preview.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 #include "synth/anatomy.hpp"
 #include "synth/generator.hpp"
 

@@ -8,9 +8,9 @@
 
 #include <filesystem>
 
-#include "infer/collimator.hpp"
+#include "collimator/collimator.hpp"
 #include "io/radiograph.hpp"
-#include "infer/test/phantom.hpp"
+#include "collimator/test/phantom.hpp"
 
 namespace {
 

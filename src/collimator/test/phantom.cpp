@@ -1,4 +1,4 @@
-#include "infer/test/phantom.hpp"
+#include "collimator/test/phantom.hpp"
 
 #include <cmath>
 

@@ -7,7 +7,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "infer/collimator_field.hpp"
+#include "collimator/collimator_field.hpp"
 
 namespace xnet::test {
 

@@ -9,7 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 
 namespace fs = std::filesystem;
 

@@ -4,8 +4,8 @@
 
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
-#include "infer/postprocess.hpp"
+#include "postprocess/overlay.hpp"
+#include "postprocess/postprocess.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "eval/measurement.hpp"
 #include "core/labels.hpp"
-#include "infer/overlay.hpp"
+#include "postprocess/overlay.hpp"
 #include "report/html_report.hpp"
 
 namespace xnet::report {
