@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "core/progress.hpp"
-#include "eval/confusion.hpp"
+#include "metrics/confusion.hpp"
 #include "collimator/collimator.hpp"
 #include "preprocess/preprocessing.hpp"
 
@@ -237,7 +237,7 @@ Segmentation classical_segmentation(const Radiograph& radiograph, const Classica
 TuningResult tune_classical(const std::vector<Sample>& samples, const ClassicalOptions& start, bool show_progress) {
   const std::vector<double> scales = {0.015, 0.025, 0.04, 0.06, 0.09, 0.13};
   const std::vector<double> biases = {0.3, 0.45, 0.6, 0.8, 1.0, 1.25, 1.6};
-  std::vector<eval::ConfusionMatrix> confusion(scales.size() * biases.size(), eval::ConfusionMatrix(3));
+  std::vector<metrics::ConfusionMatrix> confusion(scales.size() * biases.size(), metrics::ConfusionMatrix(3));
   std::optional<Progress> progress;
   if (show_progress) progress.emplace("tune", samples.size());
   for (const auto& sample : samples) {
@@ -264,7 +264,7 @@ TuningResult tune_classical(const std::vector<Sample>& samples, const ClassicalO
   result.weighted_f1 = -1;
   for (std::size_t i = 0; i < scales.size(); ++i)
     for (std::size_t j = 0; j < biases.size(); ++j) {
-      const auto summary = eval::summarize(confusion[i * biases.size() + j], {});
+      const auto summary = metrics::summarize(confusion[i * biases.size() + j], {});
       const double f1 = summary.weighted.f1.value_or(0);
       result.grid.push_back({{"bone_scale", scales[i]}, {"bone_bias", biases[j]}, {"weighted_f1", f1}});
       if (f1 > result.weighted_f1) {

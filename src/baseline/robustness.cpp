@@ -10,7 +10,7 @@
 
 #include "core/labels.hpp"
 #include "core/progress.hpp"
-#include "eval/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 namespace xnet {
 
@@ -84,7 +84,7 @@ struct Level {
 // What one method did at one level.
 struct Tally {
   explicit Tally(int classes) : metrics(classes), components(classes, 0.0) {}
-  eval::MetricsAccumulator metrics;
+  metrics::MetricsAccumulator metrics;
   std::vector<double> components;  // summed over images
   double boundary_ratio = 0;       // summed over images with a truth boundary
   int images = 0, bounded = 0;
@@ -103,7 +103,7 @@ struct Tally {
   }
 
   nlohmann::json to_json() const {
-    const nlohmann::json m = eval::to_json(metrics.result());
+    const nlohmann::json m = metrics::to_json(metrics.result());
     nlohmann::json per_class = nlohmann::json::object(), parts = nlohmann::json::object();
     for (int c = 0; c < metrics.classes(); ++c) {
       per_class[label::names[c]] = m["per_class"][label::names[c]]["f1"];

@@ -17,7 +17,7 @@
 
 #include "baseline/classical_segmentation.hpp"
 #include "data/dataset.hpp"
-#include "predict/evaluation.hpp"
+#include "evaluation/evaluation.hpp"
 
 namespace xnet {
 

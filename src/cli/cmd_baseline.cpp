@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "core/labels.hpp"
 #include "data/split.hpp"
-#include "predict/evaluation.hpp"
+#include "evaluation/evaluation.hpp"
 
 namespace xnet::cli {
 

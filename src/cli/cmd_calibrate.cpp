@@ -7,7 +7,7 @@
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "model/model_file.hpp"
-#include "predict/calibration_fit.hpp"
+#include "evaluation/calibration_fit.hpp"
 
 namespace xnet::cli {
 

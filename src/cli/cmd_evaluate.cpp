@@ -5,7 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_argument.hpp"
 #include "cli/segmenter_options.hpp"
-#include "predict/evaluation.hpp"
+#include "evaluation/evaluation.hpp"
 
 namespace xnet::cli {
 

@@ -133,7 +133,7 @@ std::string per_class(const RunFolder& run) {
   if (!run.metrics) return not_available(run.metrics_missing);
   const json& m = *run.metrics;
   const json pc = m.value("per_class", json::object());
-  // Boundary columns where the metrics have them (eval/measurement.hpp; older runs do not).
+  // Boundary columns where the metrics have them (metrics/measurement.hpp; older runs do not).
   const auto tolerance = number(m, "boundary_tolerance_px");
   std::string body =
       "<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>IoU</th>"

@@ -4,7 +4,7 @@
 //
 // RUN/history.csv   header epoch,train_loss,val_loss,val_accuracy,val_weighted_f1,lr,seconds
 //                   (columns found by name, in any order; empty cells allowed)
-// RUN/metrics.json  contract.md's metrics.json plus eval::to_json's "roc" and "reliability"
+// RUN/metrics.json  contract.md's metrics.json plus metrics::to_json's "roc" and "reliability"
 // RUN/examples/     best and worst test images, rank N = 1, 2, ... (1 = the very best/worst):
 //   {best,worst}_N_image.png       the radiograph as shown to a person (8-bit gray or RGB)
 //   {best,worst}_N_truth.png       ground truth drawn over the image (colour overlay)

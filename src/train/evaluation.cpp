@@ -2,8 +2,8 @@
 
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "eval/confusion.hpp"
-#include "eval/measurement.hpp"
+#include "metrics/confusion.hpp"
+#include "metrics/measurement.hpp"
 
 namespace xnet {
 
@@ -39,7 +39,7 @@ void for_each_batch(torch::nn::Module& net, const Forward& forward,
   net.train(was_training);
 }
 
-void add_to_confusion(eval::ConfusionMatrix& confusion, const torch::Tensor& labels,
+void add_to_confusion(metrics::ConfusionMatrix& confusion, const torch::Tensor& labels,
                       const torch::Tensor& predicted) {
   const auto valid = labels.ne(label::ignore);
   const auto truth = labels.masked_select(valid).cpu();
@@ -57,7 +57,7 @@ ValidationScores validate(torch::nn::Module& net, const Forward& forward,
                           const LossOptions& loss, int classes, int batch_size,
                           const torch::Device& device, const std::function<void(std::vector<double>&)>& reduce) {
   ValidationScores scores;
-  eval::ConfusionMatrix confusion(classes);
+  metrics::ConfusionMatrix confusion(classes);
   double loss_sum = 0;
   if (!indices.empty())
     for_each_batch(net, forward, cache, indices, batch_size, device,
@@ -78,7 +78,7 @@ ValidationScores validate(torch::nn::Module& net, const Forward& forward,
       for (int p = 0; p < classes; ++p) confusion.at(t, p) = static_cast<std::uint64_t>(counts[2 + t * classes + p]);
   }
   if (images == 0) return scores;
-  const auto summary = eval::summarize(confusion, {});
+  const auto summary = metrics::summarize(confusion, {});
   scores.loss = loss_sum / images;
   scores.accuracy = summary.accuracy.value_or(0.0);
   scores.weighted_f1 = summary.weighted.f1.value_or(0.0);
@@ -89,7 +89,7 @@ nlohmann::json test_metrics(torch::nn::Module& net, const Forward& forward,
                             const std::vector<CachedSample>& cache, const std::vector<int>& indices,
                             int classes, int batch_size, const torch::Device& device,
                             const std::filesystem::path& out, int examples) {
-  eval::Measurement measurement(classes, examples);
+  metrics::Measurement measurement(classes, examples);
   for_each_batch(net, forward, cache, indices, batch_size, device,
                  [&](std::size_t first, BatchTensors&, const torch::Tensor& logits) {
                    const auto p = torch::softmax(logits, 1).to(torch::kCPU).contiguous();

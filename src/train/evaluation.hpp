@@ -1,7 +1,7 @@
 #pragma once
 // Scoring a network on cached samples at the network's input size: the validation figures of
 // every epoch (loss, accuracy, weighted F1) and the test metrics at the end, measured as
-// `xnet evaluate` measures (eval/measurement.hpp), here on the images as the network saw them.
+// `xnet evaluate` measures (metrics/measurement.hpp), here on the images as the network saw them.
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -38,7 +38,7 @@ ValidationScores validate(torch::nn::Module& net,
                           const std::function<void(std::vector<double>&)>& reduce = {});
 
 // Writes out/metrics.json (contract.md) for cache[indices] and out/examples/ with the
-// `examples` best and worst images (eval/measurement.hpp); returns the metrics.json.
+// `examples` best and worst images (metrics/measurement.hpp); returns the metrics.json.
 nlohmann::json test_metrics(torch::nn::Module& net,
                             const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                             const std::vector<CachedSample>& cache, const std::vector<int>& indices,

@@ -11,7 +11,7 @@
 #include "baseline/robustness.hpp"
 #include "core/error.hpp"
 #include "core/labels.hpp"
-#include "eval/confusion.hpp"
+#include "metrics/confusion.hpp"
 #include "synth/anatomy.hpp"
 #include "synth/generator.hpp"
 
@@ -30,13 +30,13 @@ Radiograph radiograph_of(const synth::SyntheticImage& im) {
 
 // Weighted F1 of `labels` against `truth` over the classes 0-2 (255 and 3 left out).
 double weighted_f1(const cv::Mat& truth, const cv::Mat& labels) {
-  eval::ConfusionMatrix confusion(4);
+  metrics::ConfusionMatrix confusion(4);
   for (int y = 0; y < truth.rows; ++y)
     for (int x = 0; x < truth.cols; ++x) {
       const int t = truth.at<std::uint8_t>(y, x), p = labels.at<std::uint8_t>(y, x);
       if (t <= label::bone) ++confusion.at(t, std::min(p, 3));
     }
-  return eval::summarize(confusion, {}).weighted.f1.value_or(0);
+  return metrics::summarize(confusion, {}).weighted.f1.value_or(0);
 }
 
 }  // namespace

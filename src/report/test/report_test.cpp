@@ -11,7 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.hpp"
-#include "eval/measurement.hpp"
+#include "metrics/measurement.hpp"
 #include "core/labels.hpp"
 #include "postprocess/overlay.hpp"
 #include "report/html_report.hpp"
@@ -59,7 +59,7 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 
 // metrics.json of a noisy 3-class prediction over two categories, as evaluate would write it.
 nlohmann::json fake_metrics() {
-  eval::Measurement acc(3, 0);
+  metrics::Measurement acc(3, 0);
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> u(0.0f, 1.0f);
   for (int image = 0; image < 4; ++image) {
@@ -119,7 +119,7 @@ TEST(Report, ContainsEverySectionSelfContained) {
   EXPECT_NE(text.find("Top class (max probability): ECE 0."), std::string::npos);
   EXPECT_NE(html.find("lamb leg"), std::string::npos);
   EXPECT_NE(html.find("hand: hand_003.png, accuracy 0.970"), std::string::npos);  // caption
-  EXPECT_NE(html.find("<th>boundary F1</th>"), std::string::npos);  // eval/measurement.hpp's figures
+  EXPECT_NE(html.find("<th>boundary F1</th>"), std::string::npos);  // metrics/measurement.hpp's figures
   EXPECT_NE(html.find("within 2 px"), std::string::npos);
   // The colour legend in the overlay's own colours.
   const cv::Vec3b bone = label_colour(label::bone);
