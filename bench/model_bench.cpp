@@ -9,7 +9,7 @@
 
 namespace {
 
-using xnet::model::NetworkSpec;
+using xnet::engine::NetworkSpec;
 
 NetworkSpec spec_of(const std::string& architecture, int base) {
   NetworkSpec spec;

@@ -30,9 +30,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   xnet::ensure_directory(fs::path(out) / "images");
-  xnet::model::NetworkSpec spec;
+  xnet::engine::NetworkSpec spec;
   spec.base_filters = base_filters;
-  xnet::model::ModelFile meta;
+  xnet::engine::ModelFile meta;
   meta.network = spec;
   meta.input_size = input_size;
   meta.classes.assign(xnet::label::names.begin(), xnet::label::names.begin() + spec.classes);

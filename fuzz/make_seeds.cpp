@@ -138,12 +138,12 @@ void manifest_seeds(const fs::path& dir) {
 // A small xnet model: the records model/model_file.cpp writes, two conv layers' tensors (one
 // at an offset in a shared storage) in data/0 (18 floats) and data/1 (64 floats).
 std::string model_pickle() {
-  const std::string description = nlohmann::json(model::ModelFile{}).dump();
+  const std::string description = nlohmann::json(engine::ModelFile{}).dump();
   test::PickleWriter p;
   p.begin_object("Module")
-      .str(model::kMagicRecord).str(model::kMagic)
-      .str(model::kVersionRecord).integer(model::kModelFormatVersion)
-      .str(model::kDescriptionRecord).str(description)
+      .str(engine::kMagicRecord).str(engine::kMagic)
+      .str(engine::kVersionRecord).integer(engine::kModelFormatVersion)
+      .str(engine::kDescriptionRecord).str(description)
       .str("c1").begin_object("Conv")
       .str("weight").tensor("0", 18, 0, {2, 1, 3, 3}, {9, 9, 3, 1})
       .str("bias").tensor("1", 64, 8, {2}, {1})

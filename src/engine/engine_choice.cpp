@@ -72,7 +72,7 @@ std::string EngineChoice::describe() const {
   return text;
 }
 
-EngineChoice choose_engine(const model::ModelFile& model, const EngineRequest& request, const CpuFeatures& cpu) {
+EngineChoice choose_engine(const engine::ModelFile& model, const EngineRequest& request, const CpuFeatures& cpu) {
   check_member("--engine", request.engine, {"auto", "onednn", "libtorch"});
   check_member("--precision", request.precision, {"auto", "fp32", "bf16"});
   check_member("--device", request.device, {"auto", "cpu", "cuda"});

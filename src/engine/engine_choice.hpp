@@ -63,7 +63,7 @@ struct EngineChoice {
 //   engine auto: a GPU run and bf16 run on LibTorch; fp32 on the CPU runs on oneDNN (no
 //     LibTorch start, ~0.7 s) unless the network is not one it runs or the run has so many
 //     images (kManyImages) that LibTorch's Winograd layers pay that start back.
-EngineChoice choose_engine(const model::ModelFile& model, const EngineRequest& request, const CpuFeatures& cpu);
+EngineChoice choose_engine(const engine::ModelFile& model, const EngineRequest& request, const CpuFeatures& cpu);
 
 // From this many images on, LibTorch's Winograd convolutions (~20 % faster per image once
 // prepared) pay back its start: measured equal at 16 images of 1500^2 with XNet-64 on 2 cores.

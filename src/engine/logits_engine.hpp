@@ -32,7 +32,7 @@ struct EngineOptions {
 class LogitsEngine {
  public:
   virtual ~LogitsEngine() = default;
-  virtual const model::ModelFile& model() const = 0;
+  virtual const engine::ModelFile& model() const = 0;
   // CV_32FC1 H x W (the network input) -> one CV_32F H x W map of logits per class. Safe to
   // call from several threads at once (each call has its own activations and scratchpad).
   virtual std::vector<cv::Mat> logits(const cv::Mat& input) const = 0;

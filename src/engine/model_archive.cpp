@@ -392,10 +392,10 @@ ModelArchive::ModelArchive(const std::filesystem::path& path) : path_(path), zip
     const auto found = attributes.find(key);
     return found != attributes.end() && found->second->kind == kind ? found->second.get() : nullptr;
   };
-  const auto* magic = attribute(model::kMagicRecord, Value::Kind::string);
-  const auto* version = attribute(model::kVersionRecord, Value::Kind::integer);
-  const auto* description = attribute(model::kDescriptionRecord, Value::Kind::string);
-  description_ = model::description_from_records(path, magic ? &magic->text : nullptr,
+  const auto* magic = attribute(engine::kMagicRecord, Value::Kind::string);
+  const auto* version = attribute(engine::kVersionRecord, Value::Kind::integer);
+  const auto* description = attribute(engine::kDescriptionRecord, Value::Kind::string);
+  description_ = engine::description_from_records(path, magic ? &magic->text : nullptr,
                                                   version ? &version->integer : nullptr,
                                                   description ? &description->text : nullptr);
 }

@@ -41,7 +41,7 @@ class ModelArchive {
 
   // xnet's own records (model/model_file.cpp writes them): magic, format version and
   // description, checked as load_model checks them (the weights' shapes are the engine's to check).
-  const model::ModelFile& description() const { return description_; }
+  const engine::ModelFile& description() const { return description_; }
   // Dotted parameter and buffer names ("c1.conv.weight"), as torch::nn::Module names them.
   std::vector<std::string> tensor_names() const;
   bool has_tensor(const std::string& name) const { return tensors_.count(name) > 0; }
@@ -65,7 +65,7 @@ class ModelArchive {
   std::unique_ptr<Zip> zip_;
   std::string prefix_;  // the archive's top folder, "NAME/"
   std::map<std::string, TensorRecord> tensors_;
-  model::ModelFile description_;
+  engine::ModelFile description_;
 };
 
 }  // namespace xnet::engine

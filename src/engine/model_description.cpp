@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 
-namespace xnet::model {
+namespace xnet::engine {
 
 void to_json(nlohmann::json& j, const NetworkSpec& s) {
   j = {{"architecture", s.architecture}, {"base_filters", s.base_filters},
@@ -83,4 +83,4 @@ ModelFile description_from_records(const std::filesystem::path& file, const std:
   return model;
 }
 
-}  // namespace xnet::model
+}  // namespace xnet::engine

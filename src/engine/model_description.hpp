@@ -2,6 +2,7 @@
 // What model.pt says about itself (contract.md), readable without LibTorch: the network's
 // spec and the model's classes, input size, preprocessing, calibration, thresholds and
 // provenance. The weights are read by model/model_file (LibTorch) or engine/model_archive.
+// Namespace engine, as its folder: the LibTorch model library uses it, not the reverse.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -9,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace xnet::model {
+namespace xnet::engine {
 
 // What a network is, independent of its weights; stored in model.pt.
 struct NetworkSpec {
@@ -55,4 +56,4 @@ constexpr const char* kDescriptionRecord = "xnet_metadata";
 ModelFile description_from_records(const std::filesystem::path& file, const std::string* magic,
                                    const int64_t* version, const std::string* description);
 
-}  // namespace xnet::model
+}  // namespace xnet::engine

@@ -108,7 +108,7 @@ void unet_layers(TableWriter& t, int f0, int depth) {
 
 }  // namespace
 
-model::NetworkSpec resolve(model::NetworkSpec spec) {
+engine::NetworkSpec resolve(engine::NetworkSpec spec) {
   std::vector<std::string> names;
   for (const auto& [name, _] : architectures()) names.push_back(name);
   const auto found = architectures().find(spec.architecture);
@@ -129,7 +129,7 @@ model::NetworkSpec resolve(model::NetworkSpec spec) {
 
 bool has_layer_table(const std::string& architecture) { return architecture == "xnet" || architecture == "unet"; }
 
-LayerTable layer_table(const model::NetworkSpec& spec) {
+LayerTable layer_table(const engine::NetworkSpec& spec) {
   LayerTable table;
   table.spec = resolve(spec);
   if (!has_layer_table(table.spec.architecture))

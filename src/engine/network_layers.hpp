@@ -14,7 +14,7 @@ namespace xnet::engine {
 
 // The spec with "auto" replaced by the architecture's own upsampling; throws UsageError for an
 // unknown architecture, an upsampling the architecture does not allow, or impossible sizes.
-model::NetworkSpec resolve(model::NetworkSpec spec);
+engine::NetworkSpec resolve(engine::NetworkSpec spec);
 
 enum class LayerKind {
   block,     // same-padding k x k conv -> batch norm -> ReLU: "C" of reference.md
@@ -38,7 +38,7 @@ struct Layer {
 };
 
 struct LayerTable {
-  model::NetworkSpec spec;    // resolved
+  engine::NetworkSpec spec;    // resolved
   std::vector<Layer> layers;  // in execution order; the last gives the logits
   int size_multiple = 1;      // height and width must divide by it (2^pooling levels)
   // Index of the last layer that reads each layer's output (its own index when none does).
@@ -50,7 +50,7 @@ struct LayerTable {
 bool has_layer_table(const std::string& architecture);
 
 // The table of a spec (resolved first); throws UsageError for architectures without one.
-LayerTable layer_table(const model::NetworkSpec& spec);
+LayerTable layer_table(const engine::NetworkSpec& spec);
 
 // torch::nn::BatchNorm2d's default epsilon, which every block keeps.
 constexpr float kBatchNormEps = 1e-5f;

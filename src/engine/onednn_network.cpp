@@ -79,7 +79,7 @@ void read_folded_block(const ModelArchive& archive, const std::string& prefix, c
                   read_checked(archive, prefix + ".norm.running_var", per_output).values);
 }
 
-LayerWeights read_weights(const ModelArchive& archive, const Layer& layer, const model::NetworkSpec& spec) {
+LayerWeights read_weights(const ModelArchive& archive, const Layer& layer, const engine::NetworkSpec& spec) {
   LayerWeights w;
   const int k = spec.kernel_size;
   switch (layer.kind) {
@@ -310,7 +310,7 @@ class OneDnnNetwork final : public LogitsEngine {
     plan(side, side);
   }
 
-  const model::ModelFile& model() const override { return model_; }
+  const engine::ModelFile& model() const override { return model_; }
   const EngineChoice& choice() const override { return choice_; }
   void use_threads(int threads) const override { omp_set_num_threads(resolve_threads(threads)); }
 
@@ -473,7 +473,7 @@ class OneDnnNetwork final : public LogitsEngine {
     stream.wait();
   }
 
-  model::ModelFile model_;
+  engine::ModelFile model_;
   EngineChoice choice_;
   LayerTable table_;
   dnnl::engine engine_;
@@ -487,8 +487,8 @@ class OneDnnNetwork final : public LogitsEngine {
 
 int onednn_channel_block() { return has_avx512() ? 16 : 8; }
 
-std::string onednn_unsupported(const model::ModelFile& model) {
-  model::NetworkSpec spec;
+std::string onednn_unsupported(const engine::ModelFile& model) {
+  engine::NetworkSpec spec;
   try {
     spec = resolve(model.network);
   } catch (const UsageError& e) {

@@ -20,7 +20,7 @@ int onednn_channel_block();
 // Empty when this engine runs the model's network on this CPU, else why not: an architecture
 // without a layer table (SegNet, DeepLab), more than one input channel, or filter counts that
 // are not a multiple of onednn_channel_block().
-std::string onednn_unsupported(const model::ModelFile& model);
+std::string onednn_unsupported(const engine::ModelFile& model);
 
 // Throws ArchiveError when the archive or its network is one this engine does not run
 // (weights that do not match the description included, a precision other than fp32).

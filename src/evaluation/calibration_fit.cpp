@@ -75,7 +75,7 @@ Calibration calibrate_model(const fs::path& model_file, const fs::path& data,
   return result;
 }
 
-void store_calibration(const Calibration& c, model::ModelFile& meta) {
+void store_calibration(const Calibration& c, engine::ModelFile& meta) {
   meta.calibration["temperature"] = c.temperature.temperature;
   meta.calibration["fitted_on"] = {{"split", c.split}, {"images", c.images}, {"pixels", c.temperature.pixels}};
   store_soft_tissue_thresholds(meta.thresholds, c.table);

@@ -38,7 +38,7 @@ Calibration calibrate_model(const std::filesystem::path& model_file, const std::
                             const SegmenterOptions& segmenter_options, const CalibrateOptions& options);
 
 // The fitted temperature (with what it was fitted on) and thresholds, into a model's description.
-void store_calibration(const Calibration& calibration, model::ModelFile& meta);
+void store_calibration(const Calibration& calibration, engine::ModelFile& meta);
 
 // Human-readable before/after figures and the chosen thresholds.
 std::string format_calibration(const Calibration& calibration);

@@ -9,7 +9,7 @@ constexpr int kAtrousRates[] = {3, 6, 9};
 
 }  // namespace
 
-DeepLabImpl::DeepLabImpl(const NetworkSpec& s) : SegmentationNetImpl(s) {
+DeepLabImpl::DeepLabImpl(const engine::NetworkSpec& s) : SegmentationNetImpl(s) {
   const auto& spec = this->spec();
   const int k = spec.kernel_size;
   auto filters = [&](int level) { return spec.base_filters << level; };

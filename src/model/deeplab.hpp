@@ -10,7 +10,7 @@
 namespace xnet::model {
 
 struct DeepLabImpl : SegmentationNetImpl {
-  explicit DeepLabImpl(const NetworkSpec& spec);
+  explicit DeepLabImpl(const engine::NetworkSpec& spec);
   std::vector<torch::Tensor> encoder_parameters() override;
   int size_multiple() const override { return 1 << (spec().depth - 1); }
 

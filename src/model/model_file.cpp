@@ -44,15 +44,15 @@ void check_loaded_weights(const torch::nn::Module& net, const std::map<std::stri
 
 }  // namespace
 
-void save_model(const std::filesystem::path& path, const ModelFile& meta, SegmentationNetImpl& net) {
-  ModelFile stored = meta;
+void save_model(const std::filesystem::path& path, const engine::ModelFile& meta, SegmentationNetImpl& net) {
+  engine::ModelFile stored = meta;
   stored.network = net.spec();  // the spec the weights belong to, "auto" resolved
-  stored.format_version = kModelFormatVersion;
+  stored.format_version = engine::kModelFormatVersion;
   write_atomically(path, [&](const std::filesystem::path& tmp) {
     torch::serialize::OutputArchive archive;
-    archive.write(kMagicRecord, c10::IValue(std::string(kMagic)));
-    archive.write(kVersionRecord, c10::IValue(static_cast<int64_t>(kModelFormatVersion)));
-    archive.write(kDescriptionRecord, c10::IValue(nlohmann::json(stored).dump()));
+    archive.write(engine::kMagicRecord, c10::IValue(std::string(engine::kMagic)));
+    archive.write(engine::kVersionRecord, c10::IValue(static_cast<int64_t>(engine::kModelFormatVersion)));
+    archive.write(engine::kDescriptionRecord, c10::IValue(nlohmann::json(stored).dump()));
     net.save(archive);
     archive.save_to(tmp.string());
   });
@@ -74,12 +74,12 @@ LoadedModel load_model(const std::filesystem::path& path) {
                                first_line(e.what_without_backtrace()) + ")");
   }
   c10::IValue magic, version, description;
-  const bool has_magic = archive.try_read(kMagicRecord, magic) && magic.isString();
-  const bool has_version = archive.try_read(kVersionRecord, version) && version.isInt();
-  const bool has_description = archive.try_read(kDescriptionRecord, description) && description.isString();
+  const bool has_magic = archive.try_read(engine::kMagicRecord, magic) && magic.isString();
+  const bool has_version = archive.try_read(engine::kVersionRecord, version) && version.isInt();
+  const bool has_description = archive.try_read(engine::kDescriptionRecord, description) && description.isString();
   const int64_t version_number = has_version ? version.toInt() : 0;
   LoadedModel loaded;
-  loaded.meta = description_from_records(path, has_magic ? &magic.toStringRef() : nullptr,
+  loaded.meta = engine::description_from_records(path, has_magic ? &magic.toStringRef() : nullptr,
                                          has_version ? &version_number : nullptr,
                                          has_description ? &description.toStringRef() : nullptr);
   try {
@@ -96,7 +96,7 @@ LoadedModel load_model(const std::filesystem::path& path) {
   return loaded;
 }
 
-void update_model(const std::filesystem::path& path, const std::function<void(ModelFile&)>& change) {
+void update_model(const std::filesystem::path& path, const std::function<void(engine::ModelFile&)>& change) {
   auto model = load_model(path);
   change(model.meta);
   save_model(path, model.meta, *model.net);

@@ -14,7 +14,7 @@ namespace {
 
 // The architectures with a layer table are built from it; SegNet's unpooling and DeepLab's
 // atrous pyramid are modules of their own.
-SegmentationNet build(const NetworkSpec& spec) {
+SegmentationNet build(const engine::NetworkSpec& spec) {
   if (engine::has_layer_table(spec.architecture)) return std::make_shared<TableNetworkImpl>(spec);
   if (spec.architecture == "segnet") return std::make_shared<SegNetImpl>(spec);
   return std::make_shared<DeepLabImpl>(spec);
@@ -40,7 +40,7 @@ std::vector<torch::Tensor> SegmentationNetImpl::convolution_weights() {
   return weights;
 }
 
-SegmentationNet make_network(const NetworkSpec& spec) {
+SegmentationNet make_network(const engine::NetworkSpec& spec) {
   return build(resolve(spec));
 }
 
@@ -51,7 +51,7 @@ int64_t count_trainable_parameters(const torch::nn::Module& module) {
   return count;
 }
 
-double gflop_per_image(const NetworkSpec& spec, int height, int width) {
+double gflop_per_image(const engine::NetworkSpec& spec, int height, int width) {
   auto net = make_network(spec);
   net->eval();
   torch::NoGradGuard no_grad;

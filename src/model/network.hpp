@@ -18,8 +18,8 @@ using engine::resolve;
 // N x input_channels x H x W -> N x classes x H x W logits, for any H and W: the input is padded
 // (replicating its border) to a multiple of size_multiple() and the logits cropped back.
 struct SegmentationNetImpl : torch::nn::Module {
-  explicit SegmentationNetImpl(NetworkSpec spec) : spec_(resolve(std::move(spec))) {}
-  const NetworkSpec& spec() const { return spec_; }
+  explicit SegmentationNetImpl(engine::NetworkSpec spec) : spec_(resolve(std::move(spec))) {}
+  const engine::NetworkSpec& spec() const { return spec_; }
 
   torch::Tensor forward(torch::Tensor x);
   // The feature-extraction (down) path, e.g. to freeze it when fine-tuning.
@@ -33,17 +33,17 @@ struct SegmentationNetImpl : torch::nn::Module {
   virtual torch::Tensor forward_aligned(torch::Tensor x) = 0;
 
  private:
-  NetworkSpec spec_;
+  engine::NetworkSpec spec_;
 };
 
 using SegmentationNet = std::shared_ptr<SegmentationNetImpl>;
 
-SegmentationNet make_network(const NetworkSpec& spec);
+SegmentationNet make_network(const engine::NetworkSpec& spec);
 
 int64_t count_trainable_parameters(const torch::nn::Module& module);
 
 // Forward GFLOP for one image (2 x multiply-accumulates of every convolution, counted at the
 // shapes of the reference computation), found by a shape-only pass on the meta device.
-double gflop_per_image(const NetworkSpec& spec, int height, int width);
+double gflop_per_image(const engine::NetworkSpec& spec, int height, int width);
 
 }  // namespace xnet::model

@@ -2,7 +2,7 @@
 
 namespace xnet::model {
 
-SegNetImpl::SegNetImpl(const NetworkSpec& s) : SegmentationNetImpl(s) {
+SegNetImpl::SegNetImpl(const engine::NetworkSpec& s) : SegmentationNetImpl(s) {
   const auto& spec = this->spec();
   const int k = spec.kernel_size;
   auto filters = [&](int level) { return spec.base_filters << level; };

@@ -9,7 +9,7 @@
 namespace xnet::model {
 
 struct SegNetImpl : SegmentationNetImpl {
-  explicit SegNetImpl(const NetworkSpec& spec);
+  explicit SegNetImpl(const engine::NetworkSpec& spec);
   std::vector<torch::Tensor> encoder_parameters() override;
   int size_multiple() const override { return 1 << spec().depth; }
 

@@ -96,7 +96,7 @@ nlohmann::json measure_speed(const SpeedOptions& o) {
   net->eval();
   net->to(torch::kCPU);
   const auto file = std::filesystem::temp_directory_path() / ("xnet-bench-" + std::to_string(::getpid()) + ".pt");
-  ModelFile meta;
+  engine::ModelFile meta;
   meta.network = net->spec();
   meta.input_size = size;
   meta.classes.assign(label::names.begin(), label::names.begin() + meta.network.classes);

@@ -11,7 +11,7 @@
 namespace xnet::model {
 
 struct SpeedOptions {
-  NetworkSpec network;
+  engine::NetworkSpec network;
   int input_size = 200;   // reference.md: 200x200 inputs
   int batch_size = 8;     // training batch, as the PyTorch anchor
   int train_steps = 5;    // timed, after one warm-up step; 0: inference only

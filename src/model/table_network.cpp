@@ -26,7 +26,7 @@ M register_at(torch::nn::Module& root, std::map<std::string, std::shared_ptr<tor
 
 }  // namespace
 
-TableNetworkImpl::TableNetworkImpl(const NetworkSpec& s)
+TableNetworkImpl::TableNetworkImpl(const engine::NetworkSpec& s)
     : SegmentationNetImpl(s), table_(engine::layer_table(spec())), last_use_(table_.last_use()) {
   const int k = spec().kernel_size;
   std::map<std::string, std::shared_ptr<torch::nn::Module>> holders;

@@ -12,7 +12,7 @@
 namespace xnet::model {
 
 struct TableNetworkImpl : SegmentationNetImpl {
-  explicit TableNetworkImpl(const NetworkSpec& spec);
+  explicit TableNetworkImpl(const engine::NetworkSpec& spec);
   std::vector<torch::Tensor> encoder_parameters() override;
   int size_multiple() const override { return table_.size_multiple; }
   const engine::LayerTable& table() const { return table_; }

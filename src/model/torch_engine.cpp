@@ -37,7 +37,7 @@ class TorchEngine final : public engine::LogitsEngine {
     engine_ = std::make_unique<InferenceEngine>(std::move(loaded.net), inference);
   }
 
-  const ModelFile& model() const override { return model_; }
+  const engine::ModelFile& model() const override { return model_; }
   const engine::EngineChoice& choice() const override { return choice_; }
   void use_threads(int threads) const override { set_intra_op_threads(threads); }
 
@@ -50,7 +50,7 @@ class TorchEngine final : public engine::LogitsEngine {
 
  private:
   engine::EngineChoice choice_;
-  ModelFile model_;
+  engine::ModelFile model_;
   std::unique_ptr<InferenceEngine> engine_;
 };
 

@@ -45,7 +45,7 @@ struct Job {
 
 // What a DICOM Segmentation records as the algorithm's parameters: the model file and what
 // it says about itself (Algorithm Parameters is an LT: at most 10240 characters).
-std::string model_parameters(const fs::path& file, const model::ModelFile& model) {
+std::string model_parameters(const fs::path& file, const engine::ModelFile& model) {
   nlohmann::json parameters = {{"model", file.filename().string()},
                                {"network", model.network},
                                {"input_size", model.input_size},

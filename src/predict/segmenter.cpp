@@ -125,7 +125,7 @@ Segmenter::~Segmenter() = default;
 
 const SegmenterOptions& Segmenter::options() const { return impl_->options; }
 const std::vector<std::string>& Segmenter::classes() const { return impl_->network->model().classes; }
-const model::ModelFile& Segmenter::model() const { return impl_->network->model(); }
+const engine::ModelFile& Segmenter::model() const { return impl_->network->model(); }
 int Segmenter::input_size() const { return impl_->preprocessing.input_size; }
 double Segmenter::temperature() const { return impl_->temperature; }
 double Segmenter::load_seconds() const { return impl_->load_seconds; }

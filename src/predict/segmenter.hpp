@@ -92,7 +92,7 @@ class Segmenter {
 
   const SegmenterOptions& options() const;
   const std::vector<std::string>& classes() const;
-  const model::ModelFile& model() const;  // what model.pt says about itself
+  const engine::ModelFile& model() const;  // what model.pt says about itself
   int input_size() const;
   double temperature() const;
   double soft_tissue_threshold(const std::string& category) const;

@@ -36,8 +36,8 @@ namespace xnet {
 namespace {
 
 using model::LoadedModel;
-using model::ModelFile;
-using model::NetworkSpec;
+using engine::ModelFile;
+using engine::NetworkSpec;
 using model::SegmentationNetImpl;
 using Clock = std::chrono::steady_clock;
 

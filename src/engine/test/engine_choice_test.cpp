@@ -12,8 +12,8 @@
 namespace xnet::engine {
 namespace {
 
-model::ModelFile xnet_model(int base_filters = 16, const std::string& architecture = "xnet") {
-  model::ModelFile model;
+engine::ModelFile xnet_model(int base_filters = 16, const std::string& architecture = "xnet") {
+  engine::ModelFile model;
   model.network.architecture = architecture;
   model.network.base_filters = base_filters;
   return model;

@@ -23,9 +23,9 @@ namespace {
 std::string xnet_pickle(const std::function<void(test::PickleWriter&)>& body) {
   test::PickleWriter p;
   p.begin_object("Module")
-      .str(model::kMagicRecord).str(model::kMagic)
-      .str(model::kVersionRecord).integer(model::kModelFormatVersion)
-      .str(model::kDescriptionRecord).str(nlohmann::json(model::ModelFile{}).dump());
+      .str(engine::kMagicRecord).str(engine::kMagic)
+      .str(engine::kVersionRecord).integer(engine::kModelFormatVersion)
+      .str(engine::kDescriptionRecord).str(nlohmann::json(engine::ModelFile{}).dump());
   body(p);
   p.end_object();
   return p.finish();

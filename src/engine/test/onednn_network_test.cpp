@@ -29,11 +29,11 @@ class OneDnnNetworkTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // A settled (trained-like batch norm) network saved as model.pt.
-  fs::path save(const model::NetworkSpec& spec, model::SegmentationNet& net, const std::string& name = "model.pt") {
+  fs::path save(const engine::NetworkSpec& spec, model::SegmentationNet& net, const std::string& name = "model.pt") {
     torch::manual_seed(11);
     net = model::make_network(spec);
     model::test::settle_batch_norm(*net, spec.input_channels);
-    model::ModelFile meta;
+    engine::ModelFile meta;
     meta.network = spec;
     meta.input_size = 64;
     meta.classes = {"open_beam", "soft_tissue", "bone"};
@@ -43,8 +43,8 @@ class OneDnnNetworkTest : public ::testing::Test {
     return path;
   }
 
-  static model::NetworkSpec xnet(int base_filters) {
-    model::NetworkSpec spec;
+  static engine::NetworkSpec xnet(int base_filters) {
+    engine::NetworkSpec spec;
     spec.base_filters = base_filters;
     return spec;
   }
@@ -81,7 +81,7 @@ TEST_F(OneDnnNetworkTest, ArchiveGivesLibTorchsTensorsAndDescription) {
 
 TEST_F(OneDnnNetworkTest, LogitsMatchLibTorchAtOddSizesForEveryTabledNetwork) {
   const int base = onednn_channel_block();  // the narrowest network this CPU's engine runs
-  std::vector<model::NetworkSpec> specs;
+  std::vector<engine::NetworkSpec> specs;
   for (const char* up : {"nearest", "bilinear", "transposed"}) {
     auto spec = xnet(base);
     spec.upsampling = up;
@@ -152,9 +152,9 @@ TEST_F(OneDnnNetworkTest, WeightsOfAnotherWidthAreRefused) {
     auto loaded = model::load_model(path);
     loaded.meta.network.base_filters = base;
     torch::serialize::OutputArchive archive;
-    archive.write(model::kMagicRecord, c10::IValue(std::string(model::kMagic)));
-    archive.write(model::kVersionRecord, c10::IValue(static_cast<int64_t>(model::kModelFormatVersion)));
-    archive.write(model::kDescriptionRecord, c10::IValue(nlohmann::json(loaded.meta).dump()));
+    archive.write(engine::kMagicRecord, c10::IValue(std::string(engine::kMagic)));
+    archive.write(engine::kVersionRecord, c10::IValue(static_cast<int64_t>(engine::kModelFormatVersion)));
+    archive.write(engine::kDescriptionRecord, c10::IValue(nlohmann::json(loaded.meta).dump()));
     loaded.net->save(archive);
     archive.save_to((dir_ / "lying.pt").string());
   }
@@ -211,7 +211,7 @@ TEST_F(OneDnnNetworkTest, CorruptOrNonFiniteWeightsAreErrorsNotHandOffs) {
     torch::NoGradGuard no_grad;
     net->named_parameters()["c1.conv.bias"][0] = INFINITY;
   }
-  model::ModelFile meta = ModelArchive(path).description();
+  engine::ModelFile meta = ModelArchive(path).description();
   model::save_model(dir_ / "infinite.pt", meta, *net);
   expect_error(dir_ / "infinite.pt", "c1.conv.bias holds NaN or infinite weights");
 }

@@ -24,8 +24,8 @@ class ModelFileTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Saves a small settled XNet and returns its path.
-  fs::path save_small(SegmentationNet& net, ModelFile& meta) {
-    NetworkSpec spec;
+  fs::path save_small(SegmentationNet& net, engine::ModelFile& meta) {
+    engine::NetworkSpec spec;
     spec.base_filters = 4;
     spec.classes = 4;
     net = make_network(spec);
@@ -57,7 +57,7 @@ class ModelFileTest : public ::testing::Test {
 
 TEST_F(ModelFileTest, RoundTripGivesIdenticalOutputsAndDescription) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   const auto path = save_small(net, meta);
   const auto loaded = load_model(path);
   EXPECT_EQ(nlohmann::json(loaded.meta.network), nlohmann::json(net->spec()));
@@ -65,7 +65,7 @@ TEST_F(ModelFileTest, RoundTripGivesIdenticalOutputsAndDescription) {
   EXPECT_EQ(loaded.meta.input_size, 64);
   EXPECT_EQ(loaded.meta.calibration, meta.calibration);
   EXPECT_EQ(loaded.meta.provenance, meta.provenance);
-  EXPECT_EQ(loaded.meta.format_version, kModelFormatVersion);
+  EXPECT_EQ(loaded.meta.format_version, engine::kModelFormatVersion);
   torch::NoGradGuard no_grad;
   const auto x = torch::randn({1, 1, 33, 41});
   EXPECT_TRUE(torch::equal(loaded.net->forward(x), net->forward(x)));
@@ -88,7 +88,7 @@ TEST_F(ModelFileTest, RandomBytesAreNotAModel) {
 
 TEST_F(ModelFileTest, TruncatedModelIsRefused) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   const auto path = save_small(net, meta);
   fs::resize_file(path, fs::file_size(path) / 2);
   expect_clear_error(path, "not an xnet model");
@@ -114,9 +114,9 @@ std::size_t offset_of(const std::string& bytes, const torch::Tensor& tensor) {
 // A model file whose description says what the test wants, over the net's own weights.
 void save_with_description(const fs::path& path, const nlohmann::json& description, SegmentationNetImpl& net) {
   torch::serialize::OutputArchive archive;
-  archive.write(kMagicRecord, c10::IValue(std::string(kMagic)));
-  archive.write(kVersionRecord, c10::IValue(static_cast<int64_t>(kModelFormatVersion)));
-  archive.write(kDescriptionRecord, c10::IValue(description.dump()));
+  archive.write(engine::kMagicRecord, c10::IValue(std::string(engine::kMagic)));
+  archive.write(engine::kVersionRecord, c10::IValue(static_cast<int64_t>(engine::kModelFormatVersion)));
+  archive.write(engine::kDescriptionRecord, c10::IValue(description.dump()));
   net.save(archive);
   archive.save_to(path.string());
 }
@@ -128,7 +128,7 @@ std::string file_bytes(const fs::path& path) {
 
 TEST_F(ModelFileTest, OneFlippedByteInAWeightIsRefused) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   const auto path = save_small(net, meta);
   auto bytes = file_bytes(path);
   const auto weight = net->named_parameters()[net->named_parameters().keys()[0]];
@@ -139,7 +139,7 @@ TEST_F(ModelFileTest, OneFlippedByteInAWeightIsRefused) {
 
 TEST_F(ModelFileTest, NonFiniteWeightsAreRefused) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   const auto path = save_small(net, meta);
   {
     torch::NoGradGuard no_grad;
@@ -153,9 +153,9 @@ TEST_F(ModelFileTest, NonFiniteWeightsAreRefused) {
 // kernels over weights of 3x3 ones must be refused, not run.
 TEST_F(ModelFileTest, WeightsOfAnotherShapeThanDescribedAreRefused) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   save_small(net, meta);
-  ModelFile described = meta;
+  engine::ModelFile described = meta;
   described.network = net->spec();
   described.network.kernel_size = 5;
   save_with_description(dir_ / "mismatch.pt", described, *net);
@@ -164,7 +164,7 @@ TEST_F(ModelFileTest, WeightsOfAnotherShapeThanDescribedAreRefused) {
 
 TEST_F(ModelFileTest, ImpossibleSizesInTheDescriptionAreRefused) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   save_small(net, meta);
   for (const auto& [field, value, message] :
        {std::tuple{"input_size", 8192, "an input size of 8192, outside 8..1024"},
@@ -187,7 +187,7 @@ namespace {
 
 TEST_F(ModelFileTest, InfoCommandDescribesTheModel) {
   SegmentationNet net;
-  ModelFile meta;
+  engine::ModelFile meta;
   const auto path = save_small(net, meta);
   const std::string command = std::string(XNET_BINARY) + " info " + path.string() + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");

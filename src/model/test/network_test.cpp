@@ -15,7 +15,7 @@ namespace {
 
 TEST(Network, XNetDefaultsHaveTheReferenceParameterCount) {
   // reference.md: 11,734,851 trainable parameters with filters 64..512, 1 channel, 3 classes.
-  EXPECT_EQ(count_trainable_parameters(*make_network(NetworkSpec{})), 11734851);
+  EXPECT_EQ(count_trainable_parameters(*make_network(engine::NetworkSpec{})), 11734851);
 }
 
 TEST(Network, EveryArchitectureAndUpsamplingKeepsOddInputSizes) {
@@ -115,7 +115,7 @@ TEST(Network, UpsampledConvolutionEqualsConvolutionOfNearestUpsampling) {
 }
 
 TEST(Network, ConvolutionWeightsAreThoseOfEveryConvolution) {
-  NetworkSpec spec;
+  engine::NetworkSpec spec;
   spec.base_filters = 4;
   // XNet: 14 conv blocks and the 1x1 head (reference.md).
   EXPECT_EQ(make_network(spec)->convolution_weights().size(), 15u);
@@ -123,10 +123,10 @@ TEST(Network, ConvolutionWeightsAreThoseOfEveryConvolution) {
 
 TEST(Network, GflopMatchesTheReferenceAndAHandCount) {
   // reference.md: about 66 GFLOP per 200x200 image forward.
-  const double gflop = gflop_per_image(NetworkSpec{}, 200, 200);
+  const double gflop = gflop_per_image(engine::NetworkSpec{}, 200, 200);
   EXPECT_GT(gflop, 65.0);
   EXPECT_LT(gflop, 68.0);
-  NetworkSpec tiny;
+  engine::NetworkSpec tiny;
   tiny.architecture = "unet";
   tiny.depth = 1;
   tiny.base_filters = 4;
@@ -135,11 +135,11 @@ TEST(Network, GflopMatchesTheReferenceAndAHandCount) {
 }
 
 TEST(Network, SpecRoundTripsThroughJsonAndResolvesItsUpsampling) {
-  NetworkSpec spec;
+  engine::NetworkSpec spec;
   spec.architecture = "segnet";
   spec.base_filters = 16;
   spec.depth = 3;
-  const auto back = nlohmann::json(spec).get<NetworkSpec>();
+  const auto back = nlohmann::json(spec).get<engine::NetworkSpec>();
   EXPECT_EQ(nlohmann::json(back), nlohmann::json(spec));
   EXPECT_EQ(resolve(spec).upsampling, "unpool");
   spec.architecture = "xnet";
@@ -188,7 +188,7 @@ std::string diagram(const LayerTable& table) {
 }
 
 TEST(LayerTable, XNetIsReferenceMdsLayerSequence) {
-  const auto table = layer_table(model::NetworkSpec{});
+  const auto table = layer_table(engine::NetworkSpec{});
   EXPECT_EQ(diagram(table),
             "c1=C64@0 P@1 c2=C128@1 P@2 c3=C256@2 P@3 c4=C512@3 c5=C512@3 u6=CU256@2 [512]@2 u7=CU128@1 [256]@1 "
             "c8=C128@1 P@2 c9=C256@2 P@3 c10=C512@3 c11=C512@3 u12=CU256@2 [512]@2 u13=CU128@1 [256]@1 "
@@ -209,7 +209,7 @@ TEST(LayerTable, XNetIsReferenceMdsLayerSequence) {
 
 // model.pt files written before the table hold these names; LibTorch's load needs them all.
 TEST(LayerTable, UNetModulesKeepTheParameterNamesOfEarlierModelFiles) {
-  model::NetworkSpec spec;
+  engine::NetworkSpec spec;
   spec.architecture = "unet";
   spec.depth = 2;
   spec.base_filters = 4;

@@ -44,7 +44,7 @@ TEST(InferenceEngine, Bf16KeepsWhatSeesTheImageAndTheLogitsInFp32) {
   // Untrained small networks' logits lie close together: bf16's rounding flips more of them
   // than of a trained network (issue 20's >= 99.9 % is measured on hold-out images, README).
   expect_engine_agrees({torch::kCPU, false, true, false}, 0.99, 0.05);
-  NetworkSpec spec;
+  engine::NetworkSpec spec;
   spec.base_filters = 8;
   auto net = make_network(spec);
   test::settle_batch_norm(*net, 1);
@@ -58,7 +58,7 @@ TEST(InferenceEngine, Bf16KeepsWhatSeesTheImageAndTheLogitsInFp32) {
 }
 
 TEST(InferenceEngine, LeavesTheSourceNetworkUntouched) {
-  NetworkSpec spec;
+  engine::NetworkSpec spec;
   spec.base_filters = 4;
   auto net = make_network(spec);
   test::settle_batch_norm(*net, 1);

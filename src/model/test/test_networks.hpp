@@ -7,16 +7,16 @@
 
 namespace xnet::model::test {
 
-inline std::vector<NetworkSpec> small_specs() {
+inline std::vector<engine::NetworkSpec> small_specs() {
   const std::vector<std::pair<std::string, std::vector<std::string>>> modes{
       {"xnet", {"nearest", "bilinear", "transposed"}},
       {"unet", {"transposed", "nearest", "bilinear"}},
       {"segnet", {"unpool", "nearest", "bilinear", "transposed"}},
       {"deeplab", {"bilinear", "nearest"}}};
-  std::vector<NetworkSpec> specs;
+  std::vector<engine::NetworkSpec> specs;
   for (const auto& [architecture, ups] : modes) {
     for (const auto& up : ups) {
-      NetworkSpec s;
+      engine::NetworkSpec s;
       s.architecture = architecture;
       s.base_filters = 4;
       s.depth = architecture == "xnet" ? 4 : 3;
@@ -27,7 +27,7 @@ inline std::vector<NetworkSpec> small_specs() {
   return specs;
 }
 
-inline std::string name_of(const NetworkSpec& s) { return s.architecture + "/" + s.upsampling; }
+inline std::string name_of(const engine::NetworkSpec& s) { return s.architecture + "/" + s.upsampling; }
 
 // Batch-norm running statistics away from their initial 0/1, as after training.
 inline void settle_batch_norm(SegmentationNetImpl& net, int channels) {

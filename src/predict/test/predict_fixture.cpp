@@ -28,12 +28,12 @@ fs::path fresh_folder(const std::string& name) {
 }
 
 fs::path write_tiny_model(const fs::path& dir, int classes, int base_filters, int input_size) {
-  model::NetworkSpec spec;
+  engine::NetworkSpec spec;
   spec.base_filters = base_filters;
   spec.classes = classes;
   torch::manual_seed(7);
   auto net = model::make_network(spec);
-  model::ModelFile meta;
+  engine::ModelFile meta;
   meta.network = spec;
   meta.input_size = input_size;
   meta.classes.assign(label::names.begin(), label::names.begin() + classes);
