@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -236,16 +235,15 @@ Placement place(const LayerTable& table, const std::vector<std::size_t>& output_
       channels += layers[input].out;
     }
   }
-  auto root = [&](int i) {
-    while (parent[i].first >= 0) i = parent[i].first;
-    return i;
-  };
+  // A concatenation comes after its inputs in the table, so one backward pass finds each
+  // layer's root: the region-owning layer (itself, or the outermost concatenation holding it).
+  std::vector<int> root(n);
+  for (std::size_t i = n; i-- > 0;) root[i] = parent[i].first < 0 ? static_cast<int>(i) : root[parent[i].first];
   const auto last_use = table.last_use();
   std::vector<int> birth(n, static_cast<int>(n)), death(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
-    const int r = root(static_cast<int>(i));
-    birth[r] = std::min(birth[r], static_cast<int>(i));
-    death[r] = std::max(death[r], last_use[i]);
+    birth[root[i]] = std::min(birth[root[i]], static_cast<int>(i));
+    death[root[i]] = std::max(death[root[i]], last_use[i]);
   }
   // Regions: a size and the step after which they are free. Each region's tenants follow one
   // another; it grows to the largest of them.
@@ -254,28 +252,27 @@ Placement place(const LayerTable& table, const std::vector<std::size_t>& output_
     int busy_until = -1;
   };
   std::vector<Region> regions;
-  std::vector<int> region_of(n, -1), temporary_region(n, -1);
   auto take = [&](std::size_t floats, int step, int until) {
-    int best = -1;
-    for (std::size_t r = 0; r < regions.size(); ++r) {
+    // The smallest free region that fits, else the largest free one (grown), else a new one.
+    int fitting = -1, largest = -1;
+    for (int r = 0; r < static_cast<int>(regions.size()); ++r) {
       if (regions[r].busy_until >= step) continue;
-      const bool fits = regions[r].floats >= floats, best_fits = best >= 0 && regions[best].floats >= floats;
-      // The smallest region that fits, else the largest that does not (grown).
-      if (best < 0 || (fits && (!best_fits || regions[r].floats < regions[best].floats)) ||
-          (!fits && !best_fits && regions[r].floats > regions[best].floats))
-        best = static_cast<int>(r);
+      if (regions[r].floats >= floats && (fitting < 0 || regions[r].floats < regions[fitting].floats)) fitting = r;
+      if (largest < 0 || regions[r].floats > regions[largest].floats) largest = r;
     }
-    if (best < 0) {
+    int chosen = fitting >= 0 ? fitting : largest;
+    if (chosen < 0) {
       regions.push_back({});
-      best = static_cast<int>(regions.size()) - 1;
+      chosen = static_cast<int>(regions.size()) - 1;
     }
-    regions[best].floats = std::max(regions[best].floats, floats);
-    regions[best].busy_until = until;
-    return best;
+    regions[chosen].floats = std::max(regions[chosen].floats, floats);
+    regions[chosen].busy_until = until;
+    return chosen;
   };
+  std::vector<int> region_of(n, -1), temporary_region(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t r = 0; r < n; ++r)
-      if (birth[r] == static_cast<int>(i) && root(static_cast<int>(r)) == static_cast<int>(r))
+      if (root[r] == static_cast<int>(r) && birth[r] == static_cast<int>(i))
         region_of[r] = take(output_floats[r], static_cast<int>(i), death[r]);
     if (temporary_floats[i] > 0) temporary_region[i] = take(temporary_floats[i], static_cast<int>(i), static_cast<int>(i));
   }
@@ -283,15 +280,15 @@ Placement place(const LayerTable& table, const std::vector<std::size_t>& output_
   for (const auto& region : regions) placement.region_floats.push_back(region.floats);
   placement.output.resize(n);
   placement.temporary.resize(n);
-  // A layer's place: its root's region, at the channel offsets of the concatenations above.
-  std::function<Place(int)> place_of = [&](int i) -> Place {
-    if (parent[i].first < 0) return {region_of[i], 0};
-    auto above = place_of(parent[i].first);
-    above.offset += static_cast<std::size_t>(parent[i].second) * level_pixels[layers[i].level];
-    return above;
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    placement.output[i] = place_of(static_cast<int>(i));
+  // A layer's place: its root's region, at the channel offsets of the concatenations above
+  // (placed first: they come later in the table).
+  for (std::size_t i = n; i-- > 0;) {
+    if (parent[i].first < 0) {
+      placement.output[i] = {region_of[i], 0};
+    } else {
+      placement.output[i] = placement.output[parent[i].first];
+      placement.output[i].offset += static_cast<std::size_t>(parent[i].second) * level_pixels[layers[i].level];
+    }
     if (temporary_region[i] >= 0) placement.temporary[i] = {temporary_region[i], 0};
   }
   return placement;

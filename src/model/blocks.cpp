@@ -14,11 +14,10 @@ torch::Tensor phase_weight(const torch::Tensor& w) {
   const int kernel = static_cast<int>(w.size(-1)), taps = engine::phase_taps(kernel);
   const int64_t out = w.size(0), in = w.size(1);
   // All four phases as one GEMM over the flattened kernels (four einsums took ~0.14 s of every
-  // predict's start); autograd runs through it when training.
-  // Cloned: autograd keeps the matrix for the backward pass, long after `matrix` is gone.
-  auto matrix = engine::phase_tap_matrix(kernel);
+  // predict's start); autograd runs through it when training, keeping the matrix (a tensor of
+  // its own, not a view of the vector) for the backward pass.
   const auto combine =
-      torch::from_blob(matrix.data(), {4 * taps * taps, kernel * kernel}).to(w.options()).clone();
+      torch::tensor(engine::phase_tap_matrix(kernel)).view({4 * taps * taps, kernel * kernel}).to(w.options());
   const auto phases = torch::matmul(w.reshape({out * in, kernel * kernel}), combine.t());
   return phases.view({out, in, 4, taps, taps}).permute({2, 0, 1, 3, 4}).reshape({4 * out, in, taps, taps});
 }

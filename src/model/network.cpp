@@ -1,9 +1,5 @@
 #include "model/network.hpp"
 
-#include <algorithm>
-#include <map>
-
-#include "core/error.hpp"
 #include "model/blocks.hpp"
 #include "model/deeplab.hpp"
 #include "model/segnet.hpp"
